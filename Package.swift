@@ -19,6 +19,9 @@ let package = Package(
         .library(name: "Keccak", targets: ["Keccak"]),
         .library(name: "Crypto", targets: ["Crypto"]),
         .library(name: "SignedFollow", targets: ["SignedFollow"]),
+        // The C modules, so that Benchmarks/ can time the raw C calls beside our wrappers.
+        .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
+        .library(name: "CSodium", targets: ["CSodium"]),
     ],
     targets: [
         // libsecp256k1 0.2.0 with its recovery module (Debian: libsecp256k1-dev).

@@ -38,6 +38,9 @@ public struct RecoverableSignature: Hashable, Sendable, CustomStringConvertible 
     }
 
     private init(parsing buffer: UnsafeRawBufferPointer) throws(CryptoError) {
+        guard buffer.count == 65 || buffer.count == 64 else {
+            throw CryptoError(.invalidLength, "a signature is 65 or 64 bytes, found \(buffer.count)")
+        }
         let recoveryID: UInt8
         var s = Bytes32(UnsafeRawBufferPointer(rebasing: buffer[32..<64]))
         switch buffer.count {
@@ -52,7 +55,7 @@ public struct RecoverableSignature: Hashable, Sendable, CustomStringConvertible 
             recoveryID = buffer[32] >> 7
             s.withUnsafeMutableBytes { $0[0] &= 0x7F }
         default:
-            throw CryptoError(.invalidLength, "a signature is 65 or 64 bytes, found \(buffer.count)")
+            preconditionFailure("length checked above")
         }
         let r = Bytes32(UnsafeRawBufferPointer(rebasing: buffer[0..<32]))
         guard !r.isZero, r.isLess(than: secp256k1Order) else {
