@@ -1,0 +1,89 @@
+/// Everything the service is configured with, in one place (PROTOCOL.md section 11).
+///
+/// Each option has a default that serves a newcomer on one machine, and an environment
+/// variable named `SIGNED_FOLLOW_<OPTION>`; command-line flags (added with the
+/// `serve` command) override the environment.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Address to listen on. `SIGNED_FOLLOW_HOST`, default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// TCP port. `SIGNED_FOLLOW_PORT`, default 8080.
+    public var port = 8080
+    /// SQLite database file. `SIGNED_FOLLOW_DB`, default `./signed-follow.sqlite`.
+    public var databasePath = "./signed-follow.sqlite"
+    /// How far `timestamp` may be from the server clock, either way, in milliseconds.
+    /// `SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS`, default 300000 (5 minutes).
+    public var timestampWindowMilliseconds: Int64 = 300_000
+    /// The latest a session key may expire, from now, in milliseconds.
+    /// `SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS`, default 2592000000 (30 days).
+    public var sessionExpiryCapMilliseconds: Int64 = 2_592_000_000
+    /// Origins allowed by CORS and in the registration `URI:` line; empty allows any.
+    /// `SIGNED_FOLLOW_ALLOWED_ORIGINS`, comma-separated, default empty.
+    public var allowedOrigins: [String] = []
+    /// Bearer token for the audit export; nil disables the export.
+    /// `SIGNED_FOLLOW_ADMIN_TOKEN`, default none. Never logged or printed.
+    public var adminToken: String?
+
+    /// The defaults.
+    public init() {}
+
+    /// The defaults, overridden by the `SIGNED_FOLLOW_*` variables present in `environment`.
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        self.init()
+        if let host = environment["SIGNED_FOLLOW_HOST"] {
+            guard !host.isEmpty else { throw ConfigurationError(variable: "SIGNED_FOLLOW_HOST", expected: "a host name or address") }
+            self.host = host
+        }
+        if let port = environment["SIGNED_FOLLOW_PORT"] {
+            guard let value = Int(port), (1...65535).contains(value) else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_PORT", expected: "a port number from 1 to 65535")
+            }
+            self.port = value
+        }
+        if let path = environment["SIGNED_FOLLOW_DB"] {
+            guard !path.isEmpty else { throw ConfigurationError(variable: "SIGNED_FOLLOW_DB", expected: "a file path") }
+            databasePath = path
+        }
+        if let window = environment["SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS"] {
+            guard let value = Int64(window), value > 0 else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS", expected: "a positive number of milliseconds")
+            }
+            timestampWindowMilliseconds = value
+        }
+        if let cap = environment["SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS"] {
+            guard let value = Int64(cap), value > 0 else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS", expected: "a positive number of milliseconds")
+            }
+            sessionExpiryCapMilliseconds = value
+        }
+        if let origins = environment["SIGNED_FOLLOW_ALLOWED_ORIGINS"] {
+            allowedOrigins = origins.split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
+        }
+        if let token = environment["SIGNED_FOLLOW_ADMIN_TOKEN"], !token.isEmpty {
+            adminToken = token
+        }
+    }
+
+    /// The configuration as `NAME=value` lines, with the admin token masked.
+    public var redactedSummary: [String] {
+        [
+            "SIGNED_FOLLOW_HOST=\(host)",
+            "SIGNED_FOLLOW_PORT=\(port)",
+            "SIGNED_FOLLOW_DB=\(databasePath)",
+            "SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS=\(timestampWindowMilliseconds)",
+            "SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS=\(sessionExpiryCapMilliseconds)",
+            "SIGNED_FOLLOW_ALLOWED_ORIGINS=\(allowedOrigins.joined(separator: ","))",
+            "SIGNED_FOLLOW_ADMIN_TOKEN=\(adminToken == nil ? "(not set: audit export disabled)" : "(set)")",
+        ]
+    }
+}
+
+/// A configuration value that cannot be used; names the variable, never echoes a secret.
+public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The environment variable or flag at fault.
+    public let variable: String
+    /// What it should hold.
+    public let expected: String
+
+    /// What is wrong, in words.
+    public var description: String { "\(variable) must be \(expected)" }
+}
