@@ -29,6 +29,16 @@ extension KeccakDigest {
 
     /// The digest as lowercase hex.
     public var description: String { hexString }
+
+    /// Two digests are equal when all their bytes are.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in left.elementsEqual(right) } }
+    }
+
+    /// Hashes the digest's bytes.
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }
 
 /// A 32-byte digest: Keccak-256 or SHA3-256.
@@ -53,14 +63,6 @@ public struct Digest256: KeccakDigest {
     public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try Swift.withUnsafeBytes(of: words, body)
     }
-
-    /// Two digests are equal when all their bytes are.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.words == rhs.words }
-
-    /// Hashes the digest's bytes.
-    public func hash(into hasher: inout Hasher) {
-        withUnsafeBytes { hasher.combine(bytes: $0) }
-    }
 }
 
 /// A 28-byte digest: SHA3-224.
@@ -84,14 +86,6 @@ public struct Digest224: KeccakDigest {
     @inlinable
     public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try Swift.withUnsafeBytes(of: words, body)
-    }
-
-    /// Two digests are equal when all their bytes are.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.words == rhs.words }
-
-    /// Hashes the digest's bytes.
-    public func hash(into hasher: inout Hasher) {
-        withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }
 

@@ -5,30 +5,31 @@ import Testing
 /// and SHA3-256, original Keccak-256), every byte-aligned entry.
 @Suite("Keccak team known answers")
 struct KeccakKnownAnswerTests {
-    @Test("SHA3-224 matches every byte-aligned ShortMsgKAT entry")
-    func sha3_224ShortMessages() throws {
-        let answers = try VectorFiles.knownAnswers("kat/ShortMsgKAT_SHA3-224.txt")
-        #expect(answers.count == 256)
-        for answer in answers {
-            #expect(sha3_224(answer.message).hexString == answer.digest, "\(answer)")
+    /// The hash a KAT file checks.
+    enum Function: Sendable {
+        case sha3_224, sha3_256, keccak256
+
+        func hex(of message: [UInt8]) -> String {
+            switch self {
+            case .sha3_224: Keccak.sha3_224(message).hexString
+            case .sha3_256: Keccak.sha3_256(message).hexString
+            case .keccak256: Keccak.keccak256(message).hexString
+            }
         }
     }
 
-    @Test("SHA3-256 matches every byte-aligned ShortMsgKAT entry")
-    func sha3_256ShortMessages() throws {
-        let answers = try VectorFiles.knownAnswers("kat/ShortMsgKAT_SHA3-256.txt")
-        #expect(answers.count == 256)
+    @Test(
+        "every byte-aligned entry of each KAT file matches",
+        arguments: [
+            ("kat/ShortMsgKAT_SHA3-224.txt", Function.sha3_224, 256),
+            ("kat/ShortMsgKAT_SHA3-256.txt", Function.sha3_256, 256),
+            ("kat/Keccak_ShortMsgKAT_256.txt", Function.keccak256, 256),
+        ])
+    func shortMessages(file: String, function: Function, entries: Int) throws {
+        let answers = try VectorFiles.knownAnswers(file)
+        #expect(answers.count == entries)
         for answer in answers {
-            #expect(sha3_256(answer.message).hexString == answer.digest, "\(answer)")
-        }
-    }
-
-    @Test("Keccak-256 matches every byte-aligned ShortMsgKAT entry")
-    func keccak256ShortMessages() throws {
-        let answers = try VectorFiles.knownAnswers("kat/Keccak_ShortMsgKAT_256.txt")
-        #expect(answers.count == 256)
-        for answer in answers {
-            #expect(keccak256(answer.message).hexString == answer.digest, "\(answer)")
+            #expect(function.hex(of: answer.message) == answer.digest, "\(file) \(answer)")
         }
     }
 
@@ -48,21 +49,15 @@ struct KeccakKnownAnswerTests {
     @Test(
         "the rate boundaries, the empty message and a multi-block message are in the KATs and pass",
         arguments: [
-            ("kat/ShortMsgKAT_SHA3-256.txt", [0, 1, 135, 136, 137, 143, 144, 145, 255]),
-            ("kat/ShortMsgKAT_SHA3-224.txt", [0, 1, 135, 136, 137, 143, 144, 145, 255]),
-            ("kat/Keccak_ShortMsgKAT_256.txt", [0, 1, 135, 136, 137, 255]),
+            ("kat/ShortMsgKAT_SHA3-256.txt", Function.sha3_256, [0, 1, 135, 136, 137, 143, 144, 145, 255]),
+            ("kat/ShortMsgKAT_SHA3-224.txt", Function.sha3_224, [0, 1, 135, 136, 137, 143, 144, 145, 255]),
+            ("kat/Keccak_ShortMsgKAT_256.txt", Function.keccak256, [0, 1, 135, 136, 137, 255]),
         ])
-    func boundaryLengths(file: String, byteLengths: [Int]) throws {
+    func boundaryLengths(file: String, function: Function, byteLengths: [Int]) throws {
         let answers = try VectorFiles.knownAnswers(file)
         for length in byteLengths {
             let answer = try #require(answers.first { $0.message.count == length }, "no \(length)-byte entry in \(file)")
-            let digest: String
-            switch file {
-            case let name where name.contains("SHA3-224"): digest = sha3_224(answer.message).hexString
-            case let name where name.contains("SHA3-256"): digest = sha3_256(answer.message).hexString
-            default: digest = keccak256(answer.message).hexString
-            }
-            #expect(digest == answer.digest, "\(file) \(length) bytes")
+            #expect(function.hex(of: answer.message) == answer.digest, "\(file) \(length) bytes")
         }
     }
 
