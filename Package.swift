@@ -2,8 +2,12 @@
 // signed-follow: verifies wallet-signed social follows.
 //
 // Module arrows point one way:
-//   Keccak <- Crypto <- SignedFollow <- Server <- SignedFollowCommand (the `signed-follow` executable)
-// C libraries enter only through the `C`-prefixed system-library modules, used by Crypto.
+//   Keccak <- WalletCrypto <- SignedFollow <- Server <- SignedFollowCommand (the `signed-follow` executable)
+// C libraries enter only through the `C`-prefixed system-library modules, used by WalletCrypto.
+//
+// WalletCrypto lives in Sources/Crypto (the design card's layout). Its module cannot be
+// called `Crypto`: swift-crypto, which Hummingbird's dependencies bring into the graph,
+// ships a module of that name, and module names must be unique in a package graph.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -17,11 +21,19 @@ let package = Package(
     products: [
         .executable(name: "signed-follow", targets: ["SignedFollowCommand"]),
         .library(name: "Keccak", targets: ["Keccak"]),
-        .library(name: "Crypto", targets: ["Crypto"]),
+        .library(name: "WalletCrypto", targets: ["WalletCrypto"]),
         .library(name: "SignedFollow", targets: ["SignedFollow"]),
         // The C modules, so that Benchmarks/ can time the raw C calls beside our wrappers.
         .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "CSodium", targets: ["CSodium"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libsecp256k1 0.2.0 with its recovery module (Debian: libsecp256k1-dev).
@@ -38,26 +50,53 @@ let package = Package(
         ),
         .target(name: "Keccak", swiftSettings: swiftSettings),
         .target(
-            name: "Crypto",
+            name: "WalletCrypto",
             dependencies: ["Keccak", "CSecp256k1", "CSodium"],
+            path: "Sources/Crypto",
             swiftSettings: swiftSettings
         ),
-        .target(name: "SignedFollow", dependencies: ["Crypto", "Keccak"], swiftSettings: swiftSettings),
-        .target(name: "Server", dependencies: ["SignedFollow"], swiftSettings: swiftSettings),
+        .target(
+            name: "SignedFollow",
+            dependencies: [
+                "WalletCrypto", "Keccak",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "SignedFollow",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "SignedFollowCommand",
-            dependencies: ["Server", "SignedFollow", "Crypto"],
+            dependencies: [
+                "Server", "SignedFollow", "WalletCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CryptoVectors",
-            dependencies: ["Keccak", "Crypto", "CSodium"],
+            dependencies: ["Keccak", "WalletCrypto", "CSodium"],
             exclude: ["Vectors"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SignedFollowTests",
-            dependencies: ["SignedFollow", "Server", "Crypto"],
+            dependencies: [
+                "SignedFollow", "Server", "WalletCrypto", "Keccak",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

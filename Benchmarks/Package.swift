@@ -22,7 +22,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Keccak", package: "signed-follow"),
-                .product(name: "Crypto", package: "signed-follow"),
+                .product(name: "WalletCrypto", package: "signed-follow"),
                 .product(name: "CSecp256k1", package: "signed-follow"),
                 .product(name: "CSodium", package: "signed-follow"),
                 "COpenSSLCrypto",

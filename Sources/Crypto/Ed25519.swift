@@ -25,6 +25,15 @@ public struct Ed25519PublicKey: Hashable, Sendable, CustomStringConvertible {
         try self.init(rawRepresentation: Hex.decode(text, byteCount: 32))
     }
 
+    /// A key that was validated when it was stored (a user's bound main or session key),
+    /// without paying the point check again. Never use it for a key that arrives in a
+    /// request and is not yet bound. Traps unless given exactly 32 bytes.
+    public init(trustedRawRepresentation input: [UInt8]) {
+        precondition(input.count == 32, "an ed25519 public key is 32 bytes")
+        Sodium.ensureInitialized()
+        bytes = input.withUnsafeBytes { Bytes32($0) }
+    }
+
     fileprivate init(validated bytes: Bytes32) { self.bytes = bytes }
 
     /// The 32 bytes.

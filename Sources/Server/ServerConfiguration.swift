@@ -1,3 +1,5 @@
+import SignedFollow
+
 /// Everything the service is configured with, in one place (PROTOCOL.md section 11).
 ///
 /// Each option has a default that serves a newcomer on one machine, and an environment
@@ -19,6 +21,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Origins allowed by CORS and in the registration `URI:` line; empty allows any.
     /// `SIGNED_FOLLOW_ALLOWED_ORIGINS`, comma-separated, default empty.
     public var allowedOrigins: [String] = []
+    /// Largest request body accepted, in bytes; larger ones answer 41301.
+    /// `SIGNED_FOLLOW_MAX_BODY_BYTES`, default 16384.
+    public var maxBodyBytes = 16 * 1024
+    /// Whether a follow must carry `web3mq_user_signature` (PROTOCOL.md section 4 check 8).
+    /// `SIGNED_FOLLOW_REQUIRE_USER_SIGNATURE` (`true`/`false`), default false: no Web3MQ
+    /// SDK sends it today.
+    public var requireUserSignature = false
     /// Bearer token for the audit export; nil disables the export.
     /// `SIGNED_FOLLOW_ADMIN_TOKEN`, default none. Never logged or printed.
     public var adminToken: String?
@@ -58,9 +67,31 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let origins = environment["SIGNED_FOLLOW_ALLOWED_ORIGINS"] {
             allowedOrigins = origins.split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
         }
+        if let limit = environment["SIGNED_FOLLOW_MAX_BODY_BYTES"] {
+            guard let value = Int(limit), (1024...1_048_576).contains(value) else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_MAX_BODY_BYTES", expected: "a number of bytes from 1024 to 1048576")
+            }
+            maxBodyBytes = value
+        }
+        if let required = environment["SIGNED_FOLLOW_REQUIRE_USER_SIGNATURE"] {
+            guard let value = Bool(required) else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_REQUIRE_USER_SIGNATURE", expected: "true or false")
+            }
+            requireUserSignature = value
+        }
         if let token = environment["SIGNED_FOLLOW_ADMIN_TOKEN"], !token.isEmpty {
             adminToken = token
         }
+    }
+
+    /// The verification limits this configuration sets.
+    public var verificationPolicy: VerificationPolicy {
+        var policy = VerificationPolicy()
+        policy.timestampWindowMilliseconds = timestampWindowMilliseconds
+        policy.sessionExpiryCapMilliseconds = sessionExpiryCapMilliseconds
+        policy.allowedOrigins = allowedOrigins
+        policy.requireUserSignature = requireUserSignature
+        return policy
     }
 
     /// The configuration as `NAME=value` lines, with the admin token masked.
@@ -72,6 +103,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             "SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS=\(timestampWindowMilliseconds)",
             "SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS=\(sessionExpiryCapMilliseconds)",
             "SIGNED_FOLLOW_ALLOWED_ORIGINS=\(allowedOrigins.joined(separator: ","))",
+            "SIGNED_FOLLOW_MAX_BODY_BYTES=\(maxBodyBytes)",
+            "SIGNED_FOLLOW_REQUIRE_USER_SIGNATURE=\(requireUserSignature)",
             "SIGNED_FOLLOW_ADMIN_TOKEN=\(adminToken == nil ? "(not set: audit export disabled)" : "(set)")",
         ]
     }

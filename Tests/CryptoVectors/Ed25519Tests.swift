@@ -1,4 +1,4 @@
-import Crypto
+import WalletCrypto
 import Testing
 
 /// ed25519 through our libsodium wrapper: the RFC 8032 section 7.1 vectors and

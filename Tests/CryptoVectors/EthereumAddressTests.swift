@@ -1,4 +1,4 @@
-import Crypto
+import WalletCrypto
 import Testing
 
 /// `EthereumAddress` parsing and EIP-55, against the EIP-55 examples and eth-utils

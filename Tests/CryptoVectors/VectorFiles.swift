@@ -1,4 +1,4 @@
-import Crypto
+import WalletCrypto
 import Foundation
 
 /// Loads the vector files committed under `Tests/CryptoVectors/Vectors` (see the README

@@ -1,5 +1,5 @@
 import CSodium
-import Crypto
+import WalletCrypto
 import Keccak
 import Testing
 

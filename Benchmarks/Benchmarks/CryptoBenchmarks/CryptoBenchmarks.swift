@@ -24,7 +24,7 @@ import Benchmark
 import COpenSSLCrypto
 import CSecp256k1
 import CSodium
-import Crypto
+import WalletCrypto
 import Keccak
 
 // MARK: - Fixtures

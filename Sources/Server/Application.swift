@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SignedFollow
+
+/// The signed-follow HTTP service: the store, the group-commit writer (run as a service,
+/// so graceful shutdown drains it after the HTTP server stops accepting), and the routes.
+public struct SignedFollowService: Sendable {
+    /// The configuration it serves with.
+    public let configuration: ServerConfiguration
+    /// The database.
+    public let store: FollowStore
+    /// The single writer.
+    public let writer: GroupCommitWriter
+    /// The server clock, ms since the epoch.
+    public let now: @Sendable () -> Int64
+
+    /// Opens the database at `configuration.databasePath` (creating it and the server's key
+    /// on first start).
+    public init(
+        configuration: ServerConfiguration, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    ) throws {
+        self.configuration = configuration
+        self.now = now
+        store = try FollowStore(path: configuration.databasePath, logger: logger)
+        writer = GroupCommitWriter(store: store, logger: logger)
+    }
+
+    /// The router with every route; HummingbirdTesting drives it directly in tests.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        SignedRoutes(
+            verifier: Verifier(store: store, policy: configuration.verificationPolicy, now: now),
+            writer: writer, store: store, maxBodyBytes: configuration.maxBodyBytes, now: now
+        ).register(on: router)
+        return router
+    }
+
+    /// The application: listens on the configured host and port and runs the writer.
+    public func application(logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signed-follow"),
+            services: [writer],
+            logger: logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT; then the HTTP server stops accepting, in-flight
+    /// requests finish, and the writer commits everything already submitted.
+    public func run(logger: Logger) async throws {
+        try await application(logger: logger).runService()
+        try store.close()
+    }
+}

@@ -1,0 +1,114 @@
+import WalletCrypto
+
+/// The field rules shared by every request (PROTOCOL.md sections 2 to 4).
+enum FieldRules {
+    /// Longest `userid` or `target_userid`.
+    static let maximumUseridLength = 128
+    /// Longest `sign_content` / `signature_content`, in UTF-8 bytes.
+    static let maximumSignContentBytes = 2048
+    /// Longest `did_signature` we look at; real ones are 132 characters (eth).
+    static let maximumSignatureLength = 1024
+    /// Longest optional free-text field (`nickname`, `avatar_url`, `content`).
+    static let maximumTextBytes = 1024
+
+    /// A userid: 1 to 128 printable ASCII characters, no white space.
+    static func userid(_ object: JSONObject, _ name: String) throws(RequestError) -> String {
+        let value = try object.string(name)
+        guard (1...maximumUseridLength).contains(value.utf8.count),
+              value.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        else {
+            throw RequestError(.invalidField, "field \(name) must be 1 to 128 printable ASCII characters without spaces")
+        }
+        return value
+    }
+
+    /// A positive millisecond timestamp.
+    static func timestamp(_ object: JSONObject, _ name: String) throws(RequestError) -> Int64 {
+        let value = try object.integer(name)
+        guard value > 0 else { throw RequestError(.invalidField, "field \(name) must be a positive number of milliseconds") }
+        return value
+    }
+
+    /// A signed text: at most 2048 bytes.
+    static func signedText(_ object: JSONObject, _ name: String) throws(RequestError) -> String {
+        let value = try object.string(name)
+        guard value.utf8.count <= maximumSignContentBytes else {
+            throw RequestError(.invalidField, "field \(name) must be at most \(maximumSignContentBytes) bytes")
+        }
+        return value
+    }
+
+    /// A signature string: present, and not absurdly long (its format is checked later, 40103).
+    static func signature(_ object: JSONObject, _ name: String) throws(RequestError) -> String {
+        let value = try object.string(name)
+        guard value.utf8.count <= maximumSignatureLength else {
+            throw RequestError(.malformedSignature, "field \(name) is too long to be a signature")
+        }
+        return value
+    }
+
+    /// An optional free-text field of bounded length.
+    static func optionalText(_ object: JSONObject, _ name: String) throws(RequestError) -> String? {
+        let value = try object.optionalString(name)
+        guard (value?.utf8.count ?? 0) <= maximumTextBytes else {
+            throw RequestError(.invalidField, "field \(name) must be at most \(maximumTextBytes) bytes")
+        }
+        return value
+    }
+
+    /// `did_type`: `eth`. `starknet` is not supported yet (section 7), and answers 40005 as
+    /// any other value does.
+    static func didType(_ object: JSONObject) throws(RequestError) -> DidType {
+        let value = try object.string("did_type")
+        guard let type = DidType(rawValue: value), type.isSupported else {
+            throw RequestError(.unsupportedDidType, "did_type must be eth")
+        }
+        return type
+    }
+
+    /// `pubkey_type`: `ed25519`.
+    static func pubkeyType(_ object: JSONObject) throws(RequestError) -> String {
+        let value = try object.string("pubkey_type")
+        guard value == "ed25519" else { throw RequestError(.invalidField, "field pubkey_type must be ed25519") }
+        return value
+    }
+
+    /// An ed25519 public key field: 64 hex digits (either case, optional `0x`). Whether it is
+    /// a valid point is checked later (40301), where a bound key can skip the cost.
+    static func publicKeyHex(_ object: JSONObject, _ name: String) throws(RequestError) -> (sent: String, bytes: [UInt8]) {
+        let value = try object.string(name)
+        guard let bytes = try? Hex.decode(value, byteCount: 32) else {
+            throw RequestError(.invalidField, "field \(name) must be 64 hex digits")
+        }
+        return (value, bytes)
+    }
+
+    /// An Ethereum address field.
+    static func ethereumAddress(_ object: JSONObject, _ name: String) throws(RequestError) -> EthereumAddress {
+        let value = try object.string(name)
+        do {
+            return try EthereumAddress(parsing: value)
+        } catch {
+            throw RequestError(.invalidField, "field \(name) must be an Ethereum address (40 hex digits; mixed case must be EIP-55)")
+        }
+    }
+}
+
+/// The kinds of decentralised identity a request can be signed with.
+public enum DidType: String, Sendable, CaseIterable {
+    /// An Ethereum account, signing with `personal_sign` (EIP-191).
+    case eth
+    /// A StarkNet account (PROTOCOL.md section 7; not verified yet).
+    case starknet
+
+    /// Whether this service verifies it today.
+    public var isSupported: Bool { self == .eth }
+
+    /// The words a client may write in `sign in with your <word> account:`.
+    public var walletWords: Set<String> {
+        switch self {
+        case .eth: ["eth", "Ethereum", "MetaMask"]
+        case .starknet: ["starknet", "Starknet", "StarkNet", "Argent X", "Braavos"]
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// The `Issued At:` date of a sign_content (PROTOCOL.md section 5): the client's local
+/// wall-clock time in one of the layouts the SDKs write, zero-padded as every SDK pads:
+///
+/// - `YYYY/MM/DD HH:mm` (the JS SDK),
+/// - `DD/MM/YYYY HH:mm` (iOS, Flutter, Dart, the docs),
+/// - `DD/MM/YYYY hh:mm` (Kotlin/Java: a 12-hour clock without AM/PM, a subset of the above).
+///
+/// The time zone is unknown, so the date is read as if it were UTC and only has to be
+/// within 26 hours of the request's `timestamp`: 14 hours of time-zone offset either way
+/// plus 12 hours of an unmarked 12-hour clock. `timestamp`, which the nonce binds,
+/// carries the freshness.
+public enum IssuedAt {
+    /// How far the date may be from `timestamp`, either way.
+    public static let toleranceMilliseconds: Int64 = 26 * 3600 * 1000
+
+    /// Milliseconds since the epoch of `text` read as UTC, or nil when it is not one of
+    /// the layouts or not a real calendar date and time.
+    public static func milliseconds(_ text: Substring) -> Int64? {
+        let utf8 = Array(text.utf8)
+        // Both layouts are 16 characters: 10 for the date, a space, 5 for the time.
+        guard utf8.count == 16, utf8[10] == UInt8(ascii: " "), utf8[13] == UInt8(ascii: ":") else { return nil }
+        let year: Int64, month: Int64, day: Int64
+        if utf8[4] == UInt8(ascii: "/"), utf8[7] == UInt8(ascii: "/") {
+            guard let y = number(utf8[0..<4]), let m = number(utf8[5..<7]), let d = number(utf8[8..<10]) else { return nil }
+            (year, month, day) = (y, m, d)
+        } else if utf8[2] == UInt8(ascii: "/"), utf8[5] == UInt8(ascii: "/") {
+            guard let d = number(utf8[0..<2]), let m = number(utf8[3..<5]), let y = number(utf8[6..<10]) else { return nil }
+            (year, month, day) = (y, m, d)
+        } else {
+            return nil
+        }
+        guard let hour = number(utf8[11..<13]), let minute = number(utf8[14..<16]) else { return nil }
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+              (0...23).contains(hour), (0...59).contains(minute)
+        else { return nil }
+        return ((daysSinceEpoch(year: year, month: month, day: day) * 24 + hour) * 60 + minute) * 60_000
+    }
+
+    /// True when `text` is a real date within the tolerance of `timestamp`.
+    public static func isPlausible(_ text: Substring, timestamp: Int64) -> Bool {
+        guard let issued = milliseconds(text) else { return false }
+        return abs(issued - timestamp) <= toleranceMilliseconds
+    }
+
+    /// The value of ASCII digits only, nil if any other character is present.
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int64? {
+        var value: Int64 = 0
+        for character in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(character) else { return nil }
+            value = value * 10 + Int64(character - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's
+    /// days_from_civil).
+    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

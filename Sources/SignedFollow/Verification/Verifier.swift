@@ -1,0 +1,194 @@
+import Keccak
+import WalletCrypto
+
+/// The limits a verifier applies, from the server's configuration.
+public struct VerificationPolicy: Sendable, Equatable {
+    /// How far `timestamp` may be from the server clock, either way, in ms.
+    public var timestampWindowMilliseconds: Int64 = 300_000
+    /// The latest a session key may expire, from now, in ms.
+    public var sessionExpiryCapMilliseconds: Int64 = 2_592_000_000
+    /// With origins listed, a registration's `URI:` line must be one of them.
+    public var allowedOrigins: [String] = []
+    /// When true, a follow must carry `web3mq_user_signature` (section 4 check 8).
+    public var requireUserSignature = false
+
+    /// The defaults of PROTOCOL.md.
+    public init() {}
+}
+
+/// Runs the checks of PROTOCOL.md sections 2, 3, 4 and 6 on a decoded request and, when
+/// all pass, returns the write for the group-commit writer. The ordering rules of
+/// section 4 step 11, replays and registration conflicts are decided by the store,
+/// inside the transaction.
+///
+/// Cheap checks run before costly ones: the clock and database lookups before point
+/// checks, ecrecover and ed25519 verification, so that a request from an unknown user
+/// never costs a recovery. A key that is already bound was validated when it was bound,
+/// so it is not point-checked again.
+///
+/// Every rejection throws `RequestError`; a failing database read throws its own error,
+/// which the server answers with 50001.
+public struct Verifier: Sendable {
+    /// Where users, keys and pairs are read from.
+    public let store: FollowStore
+    /// The limits.
+    public let policy: VerificationPolicy
+    /// The server clock, ms since the epoch.
+    public let now: @Sendable () -> Int64
+
+    /// A verifier over `store`.
+    public init(store: FollowStore, policy: VerificationPolicy, now: @escaping @Sendable () -> Int64) {
+        self.store = store
+        self.policy = policy
+        self.now = now
+    }
+
+    /// Section 4: a follow or cancel.
+    public func verify(_ request: FollowRequest, receivedAt: Int64) throws -> PendingWrite {
+        try checkWindow(request.timestamp)
+        guard request.targetUserid != request.userid else { throw RequestError(.followSelf, "cannot follow yourself") }
+        let user = try registeredUser(request.userid, didAddress: request.didAddress)
+        let requestKey = try boundRequestKey(request.requestKey, of: user)
+        guard try store.isRegistered(request.targetUserid) else {
+            throw RequestError(.targetNotRegistered, "target_userid is not registered")
+        }
+        let nonce = SignedDigests.followNonce(
+            userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
+        try SignContent(request.signContent).checkFollow(
+            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
+        try checkDidSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
+        if let userSignature = request.userSignature {
+            let message = request.userid + request.action + request.targetUserid + String(request.timestamp)
+            try checkEd25519(userSignature, by: requestKey, over: message, field: "web3mq_user_signature")
+        } else if policy.requireUserSignature {
+            throw RequestError.missingField("web3mq_user_signature")
+        }
+        let audit = AuditRecord(
+            kind: request.follows ? "follow" : "cancel", receivedAt: receivedAt,
+            requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
+        return .follow(FollowChange(
+            userid: request.userid, targetUserid: request.targetUserid, follow: request.follows,
+            timestamp: request.timestamp, nonce: nonce.hexString, audit: audit))
+    }
+
+    /// Section 2: a registration (or a re-registration that rotates the main key).
+    public func verify(_ request: RegistrationRequest, receivedAt: Int64) throws -> PendingWrite {
+        try checkWindow(request.timestamp)
+        let didValue = request.didAddress.lowercased
+        // The store decides conflicts in the transaction; this read spares a recovery.
+        if let owner = try store.userid(forDidType: request.didType.rawValue, didValue: didValue), owner != request.userid {
+            throw RequestError(.alreadyRegistered, "the did is already registered to another userid")
+        }
+        if let existing = try store.user(request.userid),
+           existing.didType != request.didType.rawValue || existing.didValue != didValue {
+            throw RequestError(.alreadyRegistered, "userid is already registered to another did")
+        }
+        _ = try validatedKey(request.mainPubkey, field: "pubkey_value")
+        let nonce = SignedDigests.registrationNonce(
+            userid: request.userid, pubkeyType: request.pubkeyType, pubkeyValue: request.mainPubkeySent,
+            didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
+        try SignContent(request.signatureContent).checkRegistration(
+            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
+            allowedOrigins: policy.allowedOrigins)
+        try checkDidSignature(request.didSignature, over: request.signatureContent, claimed: request.didAddress)
+        let audit = AuditRecord(
+            kind: "register", receivedAt: receivedAt,
+            requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
+        return .register(Registration(
+            userid: request.userid, didType: request.didType.rawValue, didValue: didValue,
+            mainPubkey: Hex.encode(request.mainPubkey), timestamp: request.timestamp, nonce: nonce.hexString, audit: audit))
+    }
+
+    /// Section 3: binding a session key signed by the main key.
+    public func verify(_ request: LoginRequest, receivedAt: Int64) throws -> PendingWrite {
+        try checkWindow(request.timestamp)
+        let clock = now()
+        guard request.expiresAt > clock, request.expiresAt - clock <= policy.sessionExpiryCapMilliseconds else {
+            throw RequestError(
+                .invalidField, "field pubkey_expired_timestamp must be in the future and at most \(policy.sessionExpiryCapMilliseconds / 86_400_000) days ahead")
+        }
+        let user = try registeredUser(request.userid, didAddress: request.didAddress)
+        guard Hex.encode(request.mainPubkey) == user.mainPubkey else {
+            throw RequestError(.keyNotBound, "main_pubkey is not this user's main key")
+        }
+        let expected = SignedDigests.loginContent(
+            userid: request.userid, pubkeyValue: request.sessionPubkeySent,
+            pubkeyExpiredTimestamp: request.expiresAt, timestamp: request.timestamp)
+        guard let written = try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount),
+              Digest224(bytes: written) == expected
+        else {
+            throw RequestError(.nonceMismatch, "signature_content is not sha3_224 of userid + pubkey_value + pubkey_expired_timestamp + timestamp")
+        }
+        let mainKey = Ed25519PublicKey(trustedRawRepresentation: request.mainPubkey)
+        try checkEd25519(request.loginSignature, by: mainKey, over: request.signatureContent, field: "login_signature")
+        _ = try validatedKey(request.sessionPubkey, field: "pubkey_value")
+        let audit = AuditRecord(
+            kind: "login", receivedAt: receivedAt,
+            requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
+        return .login(SessionBinding(
+            userid: request.userid, mainPubkey: user.mainPubkey, sessionPubkey: Hex.encode(request.sessionPubkey),
+            expiresAt: request.expiresAt, timestamp: request.timestamp, audit: audit))
+    }
+
+    // MARK: - Checks
+
+    private func checkWindow(_ timestamp: Int64) throws(RequestError) {
+        guard abs(timestamp - now()) <= policy.timestampWindowMilliseconds else {
+            throw RequestError(.timestampOutOfWindow, "timestamp is outside the accepted window")
+        }
+    }
+
+    /// 40401 when `userid` is unknown, 40303 when its did is not `didAddress`.
+    private func registeredUser(_ userid: String, didAddress: EthereumAddress) throws -> StoredUser {
+        guard let user = try store.user(userid) else { throw RequestError(.userNotRegistered, "userid is not registered") }
+        guard user.didType == DidType.eth.rawValue, user.didValue == didAddress.lowercased else {
+            throw RequestError(.didNotOwner, "the did does not own this userid")
+        }
+        return user
+    }
+
+    /// The request key when it is the user's main key or an unexpired session key; an
+    /// unbound key is 40301 when it is not even a valid point, else 40302.
+    private func boundRequestKey(_ key: [UInt8], of user: StoredUser) throws -> Ed25519PublicKey {
+        let hex = Hex.encode(key)
+        if hex == user.mainPubkey { return Ed25519PublicKey(trustedRawRepresentation: key) }
+        if let expiry = try store.sessionKeyExpiry(userid: user.userid, pubkey: hex) {
+            guard expiry > now() else { throw RequestError(.keyNotBound, "the session key has expired") }
+            return Ed25519PublicKey(trustedRawRepresentation: key)
+        }
+        _ = try validatedKey(key, field: "web3mq-request-pubkey")
+        throw RequestError(.keyNotBound, "web3mq-request-pubkey is not bound to this user")
+    }
+
+    private func validatedKey(_ key: [UInt8], field: String) throws(RequestError) -> Ed25519PublicKey {
+        guard let valid = try? Ed25519PublicKey(rawRepresentation: key) else {
+            throw RequestError(.invalidPublicKey, "\(field) is not a valid ed25519 public key")
+        }
+        return valid
+    }
+
+    /// Section 6: `did_signature` parses (40103) and recovers to `claimed` (40104) over the
+    /// exact bytes of the signed text.
+    private func checkDidSignature(_ text: String, over message: String, claimed: EthereumAddress) throws(RequestError) {
+        let signature: RecoverableSignature
+        do {
+            signature = try RecoverableSignature(hex: text)
+        } catch {
+            throw RequestError(.malformedSignature, "did_signature is malformed: \(error.reason)")
+        }
+        guard let recovered = try? signature.recoverAddress(personalMessage: message.utf8), recovered == claimed else {
+            throw RequestError(.didSignatureMismatch, "did_signature does not recover to the did address")
+        }
+    }
+
+    /// An ed25519 signature in standard base64 (40103 when malformed) by `key` over the
+    /// UTF-8 of `message` (40105 when it does not verify).
+    private func checkEd25519(_ base64: String, by key: Ed25519PublicKey, over message: String, field: String) throws(RequestError) {
+        guard let signature = try? Ed25519Signature(base64: base64) else {
+            throw RequestError(.malformedSignature, "\(field) must be standard base64 of 64 bytes")
+        }
+        guard key.isValidSignature(signature, for: message.utf8) else {
+            throw RequestError(.ed25519SignatureInvalid, "\(field) does not verify")
+        }
+    }
+}
