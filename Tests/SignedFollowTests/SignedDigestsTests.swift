@@ -1,4 +1,4 @@
-import Crypto
+import WalletCrypto
 import Foundation
 import Keccak
 import SignedFollow

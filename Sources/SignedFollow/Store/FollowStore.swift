@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+import WalletCrypto
+
+/// The service's durable state in one SQLite file: users, session keys, follow pairs,
+/// applied nonces and the audit log (PROTOCOL.md sections 2 to 4 and 10).
+///
+/// The file is opened in WAL mode with `synchronous = FULL`, so a committed transaction
+/// survives a power cut. Reads run on a pool of reader connections and never wait for
+/// the writer; writes go through ``apply(_:)``, one transaction per call, normally from
+/// a ``GroupCommitWriter``.
+public final class FollowStore: Sendable {
+    /// The server's own ed25519 key, created on the first start and kept in the database,
+    /// which signs the audit head. Never logged.
+    public let serverKey: Ed25519KeyPair
+
+    let pool: DatabasePool
+    let logger: Logger
+    /// Test hook: the number of upcoming transactions that fail after applying their writes.
+    let injectedFailures = Mutex(0)
+
+    /// Opens the database file at `path`, creating it when missing, and brings its
+    /// layout up to date.
+    public init(path: String, logger: Logger) throws {
+        var configuration = Configuration()
+        configuration.label = "signed-follow"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // Per connection: a commit returns only once the WAL is on disk.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB switches the writer to NORMAL when it sets up WAL, after prepareDatabase.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try StoreSchema.migrator.migrate(pool)
+        serverKey = try pool.write(StoreSchema.loadOrCreateServerKey)
+        self.logger = logger
+        logger.info("store opened", metadata: ["path": "\(path)", "server_pubkey": "\(serverKey.publicKey)"])
+    }
+
+    /// Closes every connection. Later calls throw.
+    public func close() throws {
+        try pool.close()
+    }
+
+    // MARK: Reads
+
+    /// The user registered as `userid`, if any.
+    public func user(_ userid: String) throws -> StoredUser? {
+        try pool.read { db in try Self.fetchUser(userid, db) }
+    }
+
+    /// The userid bound to the did, if any.
+    public func userid(forDidType didType: String, didValue: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT userid FROM users WHERE did_type = ? AND did_value = ?"),
+                arguments: [didType, didValue])
+        }
+    }
+
+    /// When the session key `pubkey` of `userid` expires (milliseconds), or nil when it was
+    /// never bound or was revoked by a key rotation.
+    public func sessionKeyExpiry(userid: String, pubkey: String) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT expires_at FROM session_keys WHERE userid = ? AND pubkey = ?"),
+                arguments: [userid, pubkey])
+        }
+    }
+
+    /// True when `userid` is registered.
+    public func isRegistered(_ userid: String) throws -> Bool {
+        try pool.read { db in try Self.userExists(userid, db) }
+    }
+
+    /// The state of the pair, or nil when no follow or cancel for it was ever applied.
+    public func pairState(userid: String, targetUserid: String) throws -> PairState? {
+        try pool.read { db in try Self.fetchPair(userid, targetUserid, db) }
+    }
+
+    /// True when a registration or follow with this nonce was applied.
+    public func isNonceApplied(_ nonce: String) throws -> Bool {
+        try pool.read { db in try Self.nonceExists(nonce, db) }
+    }
+
+    /// The row count of every table, from one snapshot.
+    public func counts() throws -> StoreCounts {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM session_keys),
+                       (SELECT count(*) FROM follow_pairs), (SELECT count(*) FROM follow_pairs WHERE following = 1),
+                       (SELECT count(*) FROM applied_nonces), (SELECT count(*) FROM audit_log)
+                """)!
+            return StoreCounts(
+                users: row[0], sessionKeys: row[1], followPairs: row[2], followingEdges: row[3],
+                appliedNonces: row[4], auditEntries: row[5])
+        }
+    }
+
+    /// Up to `limit` audit entries with `seq` greater than `afterSeq`, in order.
+    public func auditEntries(afterSeq: Int64, limit: Int) throws -> [AuditEntry] {
+        try pool.read { db in
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: """
+                    SELECT seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash
+                    FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?
+                    """),
+                arguments: [afterSeq, limit])
+            var entries: [AuditEntry] = []
+            while let row = try rows.next() {
+                entries.append(AuditEntry(
+                    seq: row[0], kind: row[1], receivedAt: row[2], requestPubkey: row[3], didkey: row[4],
+                    body: Self.bytes(row[5]), prevHash: Self.bytes(row[6]), hash: Self.bytes(row[7])))
+            }
+            return entries
+        }
+    }
+
+    /// The last audit entry's `seq` and hash, or nil while the log is empty.
+    public func auditHead() throws -> (seq: Int64, hash: [UInt8])? {
+        try pool.read { db in try Self.fetchAuditHead(db) }
+    }
+
+    // MARK: Queries shared by reads and writes
+
+    static func fetchUser(_ userid: String, _ db: Database) throws -> StoredUser? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT did_type, did_value, main_pubkey, registered_timestamp FROM users WHERE userid = ?
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [userid]) else { return nil }
+        return StoredUser(
+            userid: userid, didType: row[0], didValue: row[1], mainPubkey: row[2], registeredTimestamp: row[3])
+    }
+
+    static func userExists(_ userid: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM users WHERE userid = ?)"), arguments: [userid])!
+    }
+
+    static func fetchPair(_ userid: String, _ targetUserid: String, _ db: Database) throws -> PairState? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT following, latest_timestamp, latest_is_cancel, followed_at
+            FROM follow_pairs WHERE userid = ? AND target_userid = ?
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [userid, targetUserid]) else { return nil }
+        return PairState(following: row[0], latestTimestamp: row[1], latestIsCancel: row[2], followedAt: row[3])
+    }
+
+    static func nonceExists(_ nonce: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM applied_nonces WHERE nonce = ?)"), arguments: [nonce])!
+    }
+
+    static func fetchAuditHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8])? {
+        let statement = try db.cachedStatement(sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement) else { return nil }
+        return (row[0], bytes(row[1]))
+    }
+
+    static func bytes(_ data: Data) -> [UInt8] { [UInt8](data) }
+}
