@@ -42,6 +42,49 @@ public enum IssuedAt {
         return abs(issued - timestamp) <= toleranceMilliseconds
     }
 
+    /// How a client writes the date.
+    public enum Layout: String, Sendable, CaseIterable {
+        /// `YYYY/MM/DD HH:mm` (the JS SDK).
+        case yearFirst
+        /// `DD/MM/YYYY HH:mm` (iOS, Flutter, Dart, the docs).
+        case dayFirst
+        /// `DD/MM/YYYY hh:mm`, a 12-hour clock without AM/PM (Kotlin/Java).
+        case dayFirst12Hour
+    }
+
+    /// `milliseconds` (read as UTC) written in `layout`, zero-padded.
+    public static func format(_ milliseconds: Int64, _ layout: Layout) -> String {
+        let minutes = milliseconds.quotientRoundingDown(by: 60_000)
+        let days = minutes.quotientRoundingDown(by: 1440)
+        let minuteOfDay = minutes - days * 1440
+        var hour = minuteOfDay / 60
+        let minute = minuteOfDay % 60
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        if layout == .dayFirst12Hour { hour = hour % 12 == 0 ? 12 : hour % 12 }
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let time = "\(pad(hour, 2)):\(pad(minute, 2))"
+        switch layout {
+        case .yearFirst: return "\(pad(year, 4))/\(pad(month, 2))/\(pad(day, 2)) \(time)"
+        case .dayFirst, .dayFirst12Hour: return "\(pad(day, 2))/\(pad(month, 2))/\(pad(year, 4)) \(time)"
+        }
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's civil_from_days).
+    private static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     /// The value of ASCII digits only, nil if any other character is present.
     private static func number(_ digits: ArraySlice<UInt8>) -> Int64? {
         var value: Int64 = 0
@@ -69,5 +112,13 @@ public enum IssuedAt {
         let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+extension Int64 {
+    /// Floor division (rounds towards negative infinity).
+    fileprivate func quotientRoundingDown(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

@@ -1,0 +1,103 @@
+/// A request body with its members in order, and the two signed headers: what a client
+/// sends. `replacing` and `removing` re-encode the body, for clients (and tests) that
+/// need to change one field.
+public struct SignedRequest: Sendable {
+    /// The body's members, in the order they are written.
+    public var fields: [(name: String, value: JSONScalar)]
+    /// `web3mq-request-pubkey` and `didkey` ("" when the request carries none).
+    public var headers: RequestHeaders
+
+    /// A request from its members and headers.
+    public init(fields: [(name: String, value: JSONScalar)], headers: RequestHeaders) {
+        self.fields = fields
+        self.headers = headers
+    }
+
+    /// The exact body bytes.
+    public var body: [UInt8] { JSONWriter.object(fields) }
+
+    /// The value of the member `name`, if present.
+    public subscript(name: String) -> JSONScalar? {
+        fields.first { $0.name == name }?.value
+    }
+
+    /// The same request with `name` set to `value` (appended when absent).
+    public func replacing(_ name: String, with value: JSONScalar) -> SignedRequest {
+        var copy = self
+        if let index = copy.fields.firstIndex(where: { $0.name == name }) {
+            copy.fields[index].value = value
+        } else {
+            copy.fields.append((name, value))
+        }
+        return copy
+    }
+
+    /// The same request without the member `name`.
+    public func removing(_ name: String) -> SignedRequest {
+        var copy = self
+        copy.fields.removeAll { $0.name == name }
+        return copy
+    }
+}
+
+/// How a client lays out the lines it signs (PROTOCOL.md section 5 and
+/// docs/sdk-sign-content-survey.md).
+public enum SignContentLayout: String, Sendable, CaseIterable {
+    /// The reference JS SDK: a leading newline, every line indented by four spaces,
+    /// blank lines of four spaces, no trailing newline.
+    case jsSDK
+    /// As `jsSDK`, with truly empty blank lines (the Snap's JS SDK).
+    case jsSDKEmptyBlankLines
+    /// No leading newline, no indentation (Kotlin, iOS and Dart without their quirks).
+    case unindented
+    /// Unindented with `\r\n` line ends.
+    case crlf
+    /// Unindented, every line ending in a space, no blank lines (the Kotlin registration).
+    case trailingSpaces
+
+    /// The text for `lines`, where nil stands for a blank line.
+    public func render(_ lines: [String?]) -> String {
+        switch self {
+        case .jsSDK: return "\n" + lines.map { "    " + ($0 ?? "") }.joined(separator: "\n")
+        case .jsSDKEmptyBlankLines: return "\n" + lines.map { $0.map { "    " + $0 } ?? "" }.joined(separator: "\n")
+        case .unindented: return lines.map { $0 ?? "" }.joined(separator: "\n")
+        case .crlf: return lines.map { $0 ?? "" }.joined(separator: "\r\n")
+        case .trailingSpaces: return lines.compactMap { $0 }.map { $0 + " " }.joined(separator: "\n")
+        }
+    }
+}
+
+/// How a client writes `did_signature`.
+public enum SignatureForm: String, Sendable, CaseIterable {
+    /// `0x` + r || s || v, v 27 or 28 (what `personal_sign` returns).
+    case rsv27
+    /// `0x` + r || s || v, v 0 or 1.
+    case rsv01
+    /// `0x` + EIP-2098 compact r || yParityAndS.
+    case compact
+}
+
+/// How a client writes its address in `sign_content` and `didkey`.
+public enum AddressForm: String, Sendable, CaseIterable {
+    /// `0x` + 40 lowercase hex digits.
+    case lowercase
+    /// `0x` + EIP-55 mixed case.
+    case checksummed
+}
+
+/// Everything a client chooses about how it writes a signed request.
+public struct ClientStyle: Sendable, Equatable {
+    /// The line layout.
+    public var layout: SignContentLayout = .jsSDK
+    /// The wallet word of line 1.
+    public var walletWord = "eth"
+    /// The `Issued At:` date format.
+    public var issuedAt: IssuedAt.Layout = .yearFirst
+    /// The signature encoding.
+    public var signatureForm: SignatureForm = .rsv27
+    /// The address's case.
+    public var addressForm: AddressForm = .lowercase
+
+    /// The JS SDK's style.
+    public init() {}
+}

@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Server
+import SignedFollow
+import Synchronization
+
+/// A clock the tests set; starts at the real time.
+final class TestClock: Sendable {
+    private let milliseconds = Mutex(Int64(Date().timeIntervalSince1970 * 1000))
+    var now: Int64 { milliseconds.withLock { $0 } }
+    func set(_ value: Int64) { milliseconds.withLock { $0 = value } }
+    func advance(by delta: Int64) { milliseconds.withLock { $0 += delta } }
+}
+
+/// A parsed answer of the service.
+struct Answer: CustomStringConvertible {
+    let status: Int
+    let code: Int
+    let msg: String
+    let data: [String: Any]?
+    var description: String { "\(status) \(code) \(msg)" }
+}
+
+/// The service on a temporary database with its writer running, driven through
+/// HummingbirdTesting's router client.
+struct TestService {
+    let service: SignedFollowService
+    let client: any TestClientProtocol
+    let clock: TestClock
+
+    var store: FollowStore { service.store }
+
+    /// Runs `body` against a fresh service and removes the database afterwards.
+    static func run(
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestService) async throws -> Void
+    ) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("signed-follow-test-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var configuration = ServerConfiguration()
+        configuration.databasePath = path
+        configure(&configuration)
+        let clock = TestClock()
+        var logger = Logger(label: "signed-follow-test")
+        logger.logLevel = .warning
+        let service = try SignedFollowService(configuration: configuration, logger: logger, now: { clock.now })
+        let application = Application(router: service.router(), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.writer.run() }
+            try await application.test(.router) { client in
+                try await body(TestService(service: service, client: client, clock: clock))
+            }
+            group.cancelAll()
+        }
+        try service.store.close()
+    }
+
+    /// Sends `request` to `route` and parses the answer.
+    func send(_ route: String, _ request: SignedRequest) async throws -> Answer {
+        try await send(route, body: request.body, headers: request.headers)
+    }
+
+    /// Sends raw bytes with the signed headers (an empty header is not sent).
+    func send(_ route: String, body: [UInt8], headers: RequestHeaders = RequestHeaders(requestPubkey: "", didkey: ""),
+              extraHeaders: HTTPFields = [:]) async throws -> Answer {
+        var fields = extraHeaders
+        fields[.contentType] = "application/json"
+        if !headers.requestPubkey.isEmpty { fields[HTTPField.Name("web3mq-request-pubkey")!] = headers.requestPubkey }
+        if !headers.didkey.isEmpty { fields[HTTPField.Name("didkey")!] = headers.didkey }
+        let response = try await client.executeRequest(uri: route, method: .post, headers: fields, body: ByteBuffer(bytes: body))
+        let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+        return Answer(
+            status: Int(response.status.code), code: json["code"] as? Int ?? -1, msg: json["msg"] as? String ?? "",
+            data: json["data"] as? [String: Any])
+    }
+
+    /// Registers `identity` now (expecting success).
+    @discardableResult
+    func register(_ identity: TestIdentity, style: ClientStyle = ClientStyle()) async throws -> Answer {
+        try await send(Routes.register, identity.registration(timestamp: clock.now, style: style))
+    }
+}
+
+enum Routes {
+    static let register = "/api/user_register_v2/"
+    static let login = "/api/user_login_v2/"
+    static let follow = "/api/following/"
+}
