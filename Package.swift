@@ -97,6 +97,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            exclude: ["Vectors"],
             swiftSettings: swiftSettings
         ),
     ]

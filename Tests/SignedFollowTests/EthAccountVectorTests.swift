@@ -1,0 +1,59 @@
+import Foundation
+import SignedFollow
+import Testing
+
+/// A sequence of requests signed independently by eth-account and PyNaCl
+/// (`scripts/vectors/gen_request_vectors.py`), replayed over HTTP from an empty database
+/// with the server clock set to each request's time.
+@Suite("eth-account request vectors")
+struct EthAccountVectorTests {
+    struct File: Decodable {
+        struct Identity: Decodable {
+            let name: String
+            let userid: String
+        }
+        struct Vector: Decodable {
+            let name: String
+            let route: String
+            let now_ms: Int64
+            let headers: [String: String]
+            let body: String
+            let expect_code: Int
+            let expect_following: Bool?
+        }
+        let identities: [Identity]
+        let final_following: [String]
+        let vectors: [Vector]
+    }
+
+    @Test("every vector is answered with its expected code and state, and the final graph matches")
+    func replay() async throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors/requests_eth_account.json")
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        #expect(file.vectors.count >= 20)
+        #expect(Set(file.vectors.map(\.expect_code)).isSuperset(of: [0, 40102, 40104, 40106, 40302, 40901, 40902]))
+        try await TestService.run { service in
+            for vector in file.vectors {
+                service.clock.set(vector.now_ms)
+                let headers = RequestHeaders(
+                    requestPubkey: vector.headers["web3mq-request-pubkey"] ?? "", didkey: vector.headers["didkey"] ?? "")
+                let before = try service.store.counts()
+                let answer = try await service.send(vector.route, body: Array(vector.body.utf8), headers: headers)
+                #expect(answer.code == vector.expect_code, "\(vector.name): \(answer)")
+                if let following = vector.expect_following {
+                    #expect(answer.data?["following"] as? Bool == following, "\(vector.name)")
+                }
+                if vector.expect_code != 0 {
+                    #expect(try service.store.counts() == before, "\(vector.name) changed state")
+                }
+            }
+            let users = Dictionary(uniqueKeysWithValues: file.identities.map { ($0.name, $0.userid) })
+            for pair in file.final_following {
+                let names = pair.split(separator: "-").map { String($0.trimmingCharacters(in: CharacterSet(charactersIn: ">"))) }
+                let state = try service.store.pairState(userid: users[names[0]]!, targetUserid: users[names[1]]!)
+                #expect(state?.following == true, "\(pair)")
+            }
+            #expect(try service.store.counts().followingEdges == file.final_following.count)
+        }
+    }
+}
