@@ -1,6 +1,6 @@
 # signed-follow: two commands do everything a newcomer needs.
 #   make test   installs the missing system packages, builds, runs every test
-#   make run    runs the service (until the HTTP server lands: the self-test and what is available)
+#   make run    runs the service on 127.0.0.1:8080 with ./signed-follow.sqlite (CONFIG=release for speed)
 # and, for measurements:
 #   make bench  runs the benchmark package (Benchmarks/) and prints the ratios of BENCHMARKS.md
 
@@ -19,10 +19,11 @@ test: setup
 	$(SWIFT) test --skip-build --xunit-output $(RESULTS)/xunit.xml; \
 	  status=$$?; python3 scripts/test-summary.py $(RESULTS)/xunit-swift-testing.xml || status=1; exit $$status
 
+CONFIG ?= debug
+
 run: setup
-	$(SWIFT) build --product signed-follow
-	$(SWIFT) run --skip-build signed-follow help
-	$(SWIFT) run --skip-build signed-follow selftest
+	$(SWIFT) build -c $(CONFIG) --product signed-follow
+	$(SWIFT) run -c $(CONFIG) --skip-build signed-follow serve
 
 bench: setup-bench
 	cd Benchmarks && python3 ratios.py
