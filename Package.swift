@@ -95,7 +95,10 @@ let package = Package(
             dependencies: [
                 "SignedFollow", "Server", "WalletCrypto", "Keccak",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Vectors"],
             swiftSettings: swiftSettings

@@ -9,454 +9,375 @@ import WalletCrypto
 /// The durable store: layout, the rules of PROTOCOL.md sections 2 to 4 step 11, and the
 /// audit chain of section 10.
 @Suite("Follow store")
-struct FollowStoreTests {
+final class FollowStoreTests: Sendable {
+    let path = temporaryStorePath()
+    let store: FollowStore
+
+    init() throws { store = try FollowStore(path: path, logger: storeTestLogger) }
+
+    deinit {
+        try? store.close()
+        removeStoreFiles(path)
+    }
+
     // MARK: Layout
 
     @Test("a fresh file gets the v1 layout, WAL, synchronous FULL and foreign keys on every connection")
     func freshFileMigrates() throws {
-        try withTemporaryStorePath { path in
-            let store = try FollowStore(path: path, logger: storeTestLogger)
-            let applied = try store.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) }
-            #expect(applied == ["v1"])
-            let tables = try store.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name")
-            }
-            #expect(tables == ["applied_nonces", "audit_log", "follow_pairs", "server_key", "session_keys", "users"])
-            let indexes = try store.pool.read { db in try db.indexes(on: "follow_pairs").map(\.name) }
-            #expect(indexes.contains("follow_pairs_by_target"))
-            let pragmas = "SELECT * FROM pragma_journal_mode, pragma_synchronous, pragma_foreign_keys"
-            let writer = try store.pool.write { db in try Row.fetchOne(db, sql: pragmas)! }
-            let reader = try store.pool.read { db in try Row.fetchOne(db, sql: pragmas)! }
-            for row in [writer, reader] {
-                #expect(row[0] as String == "wal")
-                #expect(row[1] as Int == 2)  // FULL
-                #expect(row[2] as Int == 1)
-            }
-            #expect(try store.counts() == StoreCounts(users: 0, sessionKeys: 0, followPairs: 0, followingEdges: 0, appliedNonces: 0, auditEntries: 0))
-            #expect(try store.auditHead() == nil)
+        #expect(try store.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1"])
+        let tables = try store.pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name
+                """)
         }
+        #expect(tables == ["applied_nonces", "audit_log", "follow_pairs", "server_key", "session_keys", "users"])
+        let indexes = try store.pool.read { db in try db.indexes(on: "follow_pairs").map(\.name) }
+        #expect(Set(indexes).isSuperset(of: ["follow_pairs_by_target", "follow_pairs_by_user"]))
+        let pragmas = "SELECT * FROM pragma_journal_mode, pragma_synchronous, pragma_foreign_keys"
+        let writer = try store.pool.write { db in try Row.fetchOne(db, sql: pragmas)! }
+        let reader = try store.pool.read { db in try Row.fetchOne(db, sql: pragmas)! }
+        for row in [writer, reader] {
+            #expect(row[0] as String == "wal")
+            #expect(row[1] as Int == 2)  // FULL
+            #expect(row[2] as Int == 1)
+        }
+        #expect(try store.counts() == StoreCounts(
+            users: 0, sessionKeys: 0, followPairs: 0, followingEdges: 0, appliedNonces: 0, auditEntries: 0))
+        #expect(try store.auditHead() == nil)
     }
 
     @Test("reopening a file keeps its data, its migrations and the server key")
     func reopenKeepsDataAndServerKey() throws {
-        try withTemporaryStorePath { path in
-            let first = try FollowStore(path: path, logger: storeTestLogger)
-            let alice = StoreFixture.registration("user:alice")
-            #expect(try first.apply([.register(alice)]) == [.applied(following: nil)])
-            let key = first.serverKey
-            let counts = try first.counts()
-            try first.close()
+        let alice = StoreFixture.registration("user:alice")
+        #expect(try store.apply(.register(alice)) == .applied(following: nil))
+        let counts = try store.counts()
+        try store.close()
 
-            let second = try FollowStore(path: path, logger: storeTestLogger)
-            #expect(second.serverKey.publicKey == key.publicKey)
-            #expect(second.serverKey.seed == key.seed)
-            #expect(try second.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1"])
-            #expect(try second.counts() == counts)
-            #expect(try second.user("user:alice")?.mainPubkey == alice.mainPubkey)
-        }
+        let reopened = try FollowStore(path: path, logger: storeTestLogger)
+        #expect(reopened.serverKey.publicKey == store.serverKey.publicKey)
+        #expect(reopened.serverKey.seed == store.serverKey.seed)
+        #expect(try reopened.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1"])
+        #expect(try reopened.counts() == counts)
+        #expect(try reopened.user("user:alice")?.mainPubkey == alice.mainPubkey)
     }
 
     @Test("two fresh files get different server keys")
     func serverKeysDiffer() throws {
-        try withTemporaryStorePath { first in
-            try withTemporaryStorePath { second in
-                let a = try FollowStore(path: first, logger: storeTestLogger)
-                let b = try FollowStore(path: second, logger: storeTestLogger)
-                #expect(a.serverKey.publicKey != b.serverKey.publicKey)
-            }
-        }
+        let otherPath = temporaryStorePath()
+        defer { removeStoreFiles(otherPath) }
+        let other = try FollowStore(path: otherPath, logger: storeTestLogger)
+        #expect(other.serverKey.publicKey != store.serverKey.publicKey)
     }
 
     // MARK: Register
 
     @Test("a new user is registered, bound to its did, and its nonce recorded")
     func registerNewUser() throws {
-        try withTemporaryStore { (store) throws in
-            let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
-            #expect(try store.apply([.register(alice)]) == [.applied(following: nil)])
-            #expect(try store.user("user:alice") == StoredUser(
-                userid: "user:alice", didType: "eth", didValue: alice.didValue, mainPubkey: alice.mainPubkey,
-                registeredTimestamp: 1_000))
-            #expect(try store.userid(forDidType: "eth", didValue: alice.didValue) == "user:alice")
-            #expect(try store.isRegistered("user:alice"))
-            #expect(try !store.isRegistered("user:bob"))
-            #expect(try store.isNonceApplied(alice.nonce))
-            #expect(try store.auditEntries(afterSeq: 0, limit: 10).map(\.kind) == ["register"])
-        }
+        let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
+        #expect(try store.apply(.register(alice)) == .applied(following: nil))
+        #expect(try store.user("user:alice") == StoredUser(
+            userid: "user:alice", didType: "eth", didValue: alice.didValue, mainPubkey: alice.mainPubkey,
+            registeredTimestamp: 1_000))
+        #expect(try store.userid(forDidType: "eth", didValue: alice.didValue) == "user:alice")
+        #expect(try store.isRegistered("user:alice"))
+        #expect(try !store.isRegistered("user:bob"))
+        #expect(try store.isNonceApplied(alice.nonce))
+        #expect(try store.auditEntries(afterSeq: 0, limit: 10).map(\.kind) == ["register"])
     }
 
     @Test("a replayed registration nonce is already applied and writes nothing")
     func registerReplay() throws {
-        try withTemporaryStore { (store) throws in
-            let alice = StoreFixture.registration("user:alice")
-            _ = try store.apply([.register(alice)])
-            let before = try store.counts()
-            #expect(try store.apply([.register(alice)]) == [.alreadyApplied])
-            #expect(try store.counts() == before)
-        }
+        let alice = StoreFixture.registration("user:alice")
+        _ = try store.apply([.register(alice)])
+        let before = try store.counts()
+        #expect(try store.apply(.register(alice)) == .alreadyApplied)
+        #expect(try store.counts() == before)
     }
 
     @Test("a did bound to another userid, or a userid bound to another did, is a conflict that writes nothing")
     func registerConflicts() throws {
-        try withTemporaryStore { (store) throws in
-            let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
-            _ = try store.apply([.register(alice)])
-            let before = try store.counts()
-            let sameDidOtherUser = StoreFixture.registration("user:mallory", did: alice.didValue, timestamp: 2_000)
-            let sameUserOtherDid = StoreFixture.registration("user:alice", did: StoreFixture.did("other"), timestamp: 2_000)
-            #expect(try store.apply([.register(sameDidOtherUser)]) == [.conflict])
-            #expect(try store.apply([.register(sameUserOtherDid)]) == [.conflict])
-            #expect(try store.counts() == before)
-            #expect(try store.user("user:alice")?.mainPubkey == alice.mainPubkey)
-        }
+        let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
+        _ = try store.apply([.register(alice)])
+        let before = try store.counts()
+        let sameDidOtherUser = StoreFixture.registration("user:mallory", did: alice.didValue, timestamp: 2_000)
+        let sameUserOtherDid = StoreFixture.registration("user:alice", did: "0x" + String(repeating: "7", count: 40))
+        #expect(try store.apply(.register(sameDidOtherUser)) == .conflict)
+        #expect(try store.apply(.register(sameUserOtherDid)) == .conflict)
+        #expect(try store.counts() == before)
+        #expect(try store.user("user:alice")?.mainPubkey == alice.mainPubkey)
     }
 
     @Test("a newer registration by the same did rotates the main key and revokes every session key")
     func registerRotatesKey() throws {
-        try withTemporaryStore { (store) throws in
-            let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
-            _ = try store.apply([.register(alice)])
-            _ = try store.apply([
-                .login(StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: StoreFixture.key())),
-                .login(StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: StoreFixture.key())),
-            ])
-            #expect(try store.counts().sessionKeys == 2)
-            let rotated = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 2_000)
-            #expect(try store.apply([.register(rotated)]) == [.applied(following: nil)])
-            #expect(try store.user("user:alice")?.mainPubkey == rotated.mainPubkey)
-            #expect(try store.user("user:alice")?.registeredTimestamp == 2_000)
-            #expect(try store.counts().sessionKeys == 0)
-            #expect(try store.counts().users == 1)
-        }
+        let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
+        _ = try store.apply([.register(alice)])
+        _ = try store.apply([
+            .login(StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: StoreFixture.key())),
+            .login(StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: StoreFixture.key())),
+        ])
+        #expect(try store.counts().sessionKeys == 2)
+        let rotated = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 2_000)
+        #expect(try store.apply(.register(rotated)) == .applied(following: nil))
+        #expect(try store.user("user:alice")?.mainPubkey == rotated.mainPubkey)
+        #expect(try store.user("user:alice")?.registeredTimestamp == 2_000)
+        #expect(try store.counts().sessionKeys == 0)
+        #expect(try store.counts().users == 1)
     }
 
     @Test("a registration not newer than the stored one is stale and writes nothing")
     func registerStale() throws {
-        try withTemporaryStore { (store) throws in
-            let alice = StoreFixture.registration("user:alice", timestamp: 2_000)
-            _ = try store.apply([.register(alice)])
-            let before = try store.counts()
-            let sameTime = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 2_000)
-            let older = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 1_000)
-            #expect(try store.apply([.register(sameTime), .register(older)]) == [.stale, .stale])
-            #expect(try store.counts() == before)
-            #expect(try store.user("user:alice")?.mainPubkey == alice.mainPubkey)
-        }
+        let alice = StoreFixture.registration("user:alice", timestamp: 2_000)
+        _ = try store.apply([.register(alice)])
+        let before = try store.counts()
+        let sameTime = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 2_000)
+        let older = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 1_000)
+        #expect(try store.apply([.register(sameTime), .register(older)]) == [.stale, .stale])
+        #expect(try store.counts() == before)
+        #expect(try store.user("user:alice")?.mainPubkey == alice.mainPubkey)
     }
 
     // MARK: Login
 
     @Test("a login binds the session key, and binding it again only moves its expiry")
     func loginBindsSessionKey() throws {
-        try withTemporaryStore { (store) throws in
-            let alice = StoreFixture.registration("user:alice")
-            _ = try store.apply([.register(alice)])
-            let session = StoreFixture.key()
-            let first = StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: session, expiresAt: 5_000)
-            let again = StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: session, expiresAt: 9_000)
-            #expect(try store.apply([.login(first)]) == [.applied(following: nil)])
-            #expect(try store.sessionKeyExpiry(userid: "user:alice", pubkey: session) == 5_000)
-            #expect(try store.apply([.login(again)]) == [.applied(following: nil)])
-            #expect(try store.sessionKeyExpiry(userid: "user:alice", pubkey: session) == 9_000)
-            #expect(try store.sessionKeyExpiry(userid: "user:alice", pubkey: StoreFixture.key()) == nil)
-            let counts = try store.counts()
-            #expect(counts.sessionKeys == 1)
-            #expect(counts.auditEntries == 3)
-            #expect(counts.appliedNonces == 1)  // logins carry no nonce
-        }
+        let alice = StoreFixture.registration("user:alice")
+        _ = try store.apply([.register(alice)])
+        let session = StoreFixture.key()
+        let first = StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: session, expiresAt: 5)
+        let again = StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: session, expiresAt: 9)
+        #expect(try store.apply(.login(first)) == .applied(following: nil))
+        #expect(try store.sessionKeyExpiry(userid: "user:alice", pubkey: session) == 5)
+        #expect(try store.apply(.login(again)) == .applied(following: nil))
+        #expect(try store.sessionKeyExpiry(userid: "user:alice", pubkey: session) == 9)
+        #expect(try store.sessionKeyExpiry(userid: "user:alice", pubkey: StoreFixture.key()) == nil)
+        let counts = try store.counts()
+        #expect(counts.sessionKeys == 1)
+        #expect(counts.auditEntries == 3)
+        #expect(counts.appliedNonces == 1)  // logins carry no nonce
     }
 
     @Test("a login for an unregistered user writes nothing")
     func loginUnknownUser() throws {
-        try withTemporaryStore { (store) throws in
-            let before = try store.counts()
-            let login = StoreFixture.login("user:ghost", mainPubkey: StoreFixture.key(), session: StoreFixture.key())
-            #expect(try store.apply([.login(login)]) == [.userNotRegistered])
-            #expect(try store.counts() == before)
-        }
+        let before = try store.counts()
+        let login = StoreFixture.login("user:ghost", mainPubkey: StoreFixture.key(), session: StoreFixture.key())
+        #expect(try store.apply(.login(login)) == .userNotRegistered)
+        #expect(try store.counts() == before)
     }
 
     @Test("a login signed by a main key the user no longer has is not bound and writes nothing")
     func loginWithReplacedMainKey() throws {
-        try withTemporaryStore { (store) throws in
-            let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
-            _ = try store.apply([.register(alice), .register(StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 2_000))])
-            let before = try store.counts()
-            let login = StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: StoreFixture.key())
-            #expect(try store.apply([.login(login)]) == [.keyNotBound])
-            #expect(try store.counts() == before)
-        }
+        let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
+        let rotated = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 2_000)
+        _ = try store.apply([.register(alice), .register(rotated)])
+        let before = try store.counts()
+        let login = StoreFixture.login("user:alice", mainPubkey: alice.mainPubkey, session: StoreFixture.key())
+        #expect(try store.apply(.login(login)) == .keyNotBound)
+        #expect(try store.counts() == before)
     }
 
     // MARK: Follow
 
     @Test("a follow then a newer cancel set and clear the edge")
     func followThenCancel() throws {
-        try withTemporaryStore { (store) throws in
-            try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
-            #expect(try store.apply([.follow(StoreFixture.follow("user:a", "user:b", at: 10))]) == [.applied(following: true)])
-            #expect(try store.pairState(userid: "user:a", targetUserid: "user:b")
-                == PairState(following: true, latestTimestamp: 10, latestIsCancel: false, followedAt: 10))
-            #expect(try store.apply([.follow(StoreFixture.follow("user:a", "user:b", follow: false, at: 20))]) == [.applied(following: false)])
-            #expect(try store.pairState(userid: "user:a", targetUserid: "user:b")
-                == PairState(following: false, latestTimestamp: 20, latestIsCancel: true, followedAt: nil))
-            #expect(try store.pairState(userid: "user:b", targetUserid: "user:a") == nil)
-            #expect(try store.auditEntries(afterSeq: 2, limit: 10).map(\.kind) == ["follow", "cancel"])
-        }
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .applied(following: true))
+        #expect(try store.pair("user:a", "user:b")
+            == PairState(following: true, latestTimestamp: 10, latestIsCancel: false, followedAt: 10))
+        #expect(try store.apply(.cancel("user:a", "user:b", at: 20)) == .applied(following: false))
+        #expect(try store.pair("user:a", "user:b")
+            == PairState(following: false, latestTimestamp: 20, latestIsCancel: true, followedAt: nil))
+        #expect(try store.pair("user:b", "user:a") == nil)
+        #expect(try store.auditEntries(afterSeq: 2, limit: 10).map(\.kind) == ["follow", "cancel"])
     }
 
     @Test("a replayed follow nonce is already applied, even after a newer change, and writes nothing")
     func followReplay() throws {
-        try withTemporaryStore { (store) throws in
-            try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
-            let follow = StoreFixture.follow("user:a", "user:b", at: 10)
-            _ = try store.apply([.follow(follow)])
-            _ = try store.apply([.follow(StoreFixture.follow("user:a", "user:b", follow: false, at: 20))])
-            let before = try store.counts()
-            let pair = try store.pairState(userid: "user:a", targetUserid: "user:b")
-            #expect(try store.apply([.follow(follow)]) == [.alreadyApplied])
-            #expect(try store.counts() == before)
-            #expect(try store.pairState(userid: "user:a", targetUserid: "user:b") == pair)
-        }
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        let follow = StoreFixture.follow("user:a", "user:b", at: 10)
+        _ = try store.apply([.follow(follow)])
+        _ = try store.apply([.cancel("user:a", "user:b", at: 20)])
+        let before = try store.counts()
+        let pair = try store.pair("user:a", "user:b")
+        #expect(try store.apply(.follow(follow)) == .alreadyApplied)
+        #expect(try store.counts() == before)
+        #expect(try store.pair("user:a", "user:b") == pair)
     }
 
     @Test("an older change is stale and writes nothing")
     func olderChangeIsStale() throws {
-        try withTemporaryStore { (store) throws in
-            try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
-            _ = try store.apply([.follow(StoreFixture.follow("user:a", "user:b", at: 20))])
-            let before = try store.counts()
-            let pair = try store.pairState(userid: "user:a", targetUserid: "user:b")
-            let olderCancel = StoreFixture.follow("user:a", "user:b", follow: false, at: 10)
-            let olderFollow = StoreFixture.follow("user:a", "user:b", at: 19)
-            #expect(try store.apply([.follow(olderCancel), .follow(olderFollow)]) == [.stale, .stale])
-            #expect(try store.counts() == before)
-            #expect(try store.pairState(userid: "user:a", targetUserid: "user:b") == pair)
-            #expect(try !store.isNonceApplied(olderCancel.nonce))
-        }
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        _ = try store.apply([.follow("user:a", "user:b", at: 20)])
+        let before = try store.counts()
+        let pair = try store.pair("user:a", "user:b")
+        let olderCancel = StoreFixture.follow("user:a", "user:b", follow: false, at: 10)
+        let olderFollow = StoreFixture.follow("user:a", "user:b", at: 19)
+        #expect(try store.apply([.follow(olderCancel), .follow(olderFollow)]) == [.stale, .stale])
+        #expect(try store.counts() == before)
+        #expect(try store.pair("user:a", "user:b") == pair)
+        #expect(try !store.isNonceApplied(olderCancel.nonce))
     }
 
     @Test("on equal timestamps a cancel beats a follow, whichever arrives first")
     func equalTimestampCancelBeatsFollow() throws {
-        try withTemporaryStore { (store) throws in
-            try StoreFixture.registerUsers(["user:a", "user:b", "user:c"], in: store)
-            // The cancel first: the follow at the same time is stale.
-            _ = try store.apply([.follow(StoreFixture.follow("user:a", "user:b", follow: false, at: 10))])
-            let before = try store.counts()
-            #expect(try store.apply([.follow(StoreFixture.follow("user:a", "user:b", at: 10))]) == [.stale])
-            #expect(try store.counts() == before)
-            // The follow first: the cancel at the same time wins.
-            _ = try store.apply([.follow(StoreFixture.follow("user:a", "user:c", at: 10))])
-            #expect(try store.apply([.follow(StoreFixture.follow("user:a", "user:c", follow: false, at: 10))]) == [.applied(following: false)])
-            #expect(try store.pairState(userid: "user:a", targetUserid: "user:c")?.following == false)
-        }
+        try StoreFixture.registerUsers(["user:a", "user:b", "user:c"], in: store)
+        // The cancel first: the follow at the same time is stale.
+        _ = try store.apply([.cancel("user:a", "user:b", at: 10)])
+        let before = try store.counts()
+        #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .stale)
+        #expect(try store.counts() == before)
+        // The follow first: the cancel at the same time wins.
+        _ = try store.apply([.follow("user:a", "user:c", at: 10)])
+        #expect(try store.apply(.cancel("user:a", "user:c", at: 10)) == .applied(following: false))
+        #expect(try store.pair("user:a", "user:c")?.following == false)
     }
 
     @Test("following again keeps the first followed_at and changes only the latest timestamp")
     func followAgain() throws {
-        try withTemporaryStore { (store) throws in
-            try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
-            _ = try store.apply([.follow(StoreFixture.follow("user:a", "user:b", at: 10))])
-            let before = try store.counts()
-            #expect(try store.apply([.follow(StoreFixture.follow("user:a", "user:b", at: 30))]) == [.applied(following: true)])
-            #expect(try store.pairState(userid: "user:a", targetUserid: "user:b")
-                == PairState(following: true, latestTimestamp: 30, latestIsCancel: false, followedAt: 10))
-            let after = try store.counts()
-            #expect(after.followPairs == before.followPairs && after.followingEdges == before.followingEdges)
-            #expect(after.appliedNonces == before.appliedNonces + 1 && after.auditEntries == before.auditEntries + 1)
-        }
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        _ = try store.apply([.follow("user:a", "user:b", at: 10)])
+        let before = try store.counts()
+        #expect(try store.apply(.follow("user:a", "user:b", at: 30)) == .applied(following: true))
+        #expect(try store.pair("user:a", "user:b")
+            == PairState(following: true, latestTimestamp: 30, latestIsCancel: false, followedAt: 10))
+        let after = try store.counts()
+        #expect(after.followPairs == before.followPairs && after.followingEdges == before.followingEdges)
+        #expect(after.appliedNonces == before.appliedNonces + 1 && after.auditEntries == before.auditEntries + 1)
     }
 
     @Test("cancelling what is not followed records the pair's latest timestamp, so an older follow is stale")
     func cancelOfNothing() throws {
-        try withTemporaryStore { (store) throws in
-            try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
-            #expect(try store.apply([.follow(StoreFixture.follow("user:a", "user:b", follow: false, at: 10))]) == [.applied(following: false)])
-            #expect(try store.pairState(userid: "user:a", targetUserid: "user:b")
-                == PairState(following: false, latestTimestamp: 10, latestIsCancel: true, followedAt: nil))
-            #expect(try store.counts().followingEdges == 0)
-            #expect(try store.apply([.follow(StoreFixture.follow("user:a", "user:b", at: 5))]) == [.stale])
-            #expect(try store.apply([.follow(StoreFixture.follow("user:a", "user:b", at: 11))]) == [.applied(following: true)])
-            #expect(try store.pairState(userid: "user:a", targetUserid: "user:b")?.followedAt == 11)
-        }
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        #expect(try store.apply(.cancel("user:a", "user:b", at: 10)) == .applied(following: false))
+        #expect(try store.pair("user:a", "user:b")
+            == PairState(following: false, latestTimestamp: 10, latestIsCancel: true, followedAt: nil))
+        #expect(try store.counts().followingEdges == 0)
+        #expect(try store.apply(.follow("user:a", "user:b", at: 5)) == .stale)
+        #expect(try store.apply(.follow("user:a", "user:b", at: 11)) == .applied(following: true))
+        #expect(try store.pair("user:a", "user:b")?.followedAt == 11)
     }
 
     @Test("a follow by or of an unregistered user writes nothing")
     func followUnregistered() throws {
-        try withTemporaryStore { (store) throws in
-            try StoreFixture.registerUsers(["user:a"], in: store)
-            let before = try store.counts()
-            #expect(try store.apply([
-                .follow(StoreFixture.follow("user:ghost", "user:a", at: 10)),
-                .follow(StoreFixture.follow("user:a", "user:ghost", at: 10)),
-            ]) == [.userNotRegistered, .targetNotRegistered])
-            #expect(try store.counts() == before)
-        }
+        try StoreFixture.registerUsers(["user:a"], in: store)
+        let before = try store.counts()
+        #expect(try store.apply([
+            .follow("user:ghost", "user:a", at: 10),
+            .follow("user:a", "user:ghost", at: 10),
+        ]) == [.userNotRegistered, .targetNotRegistered])
+        #expect(try store.counts() == before)
     }
 
     // MARK: Batches and the audit chain
 
     @Test("one apply checks each item against the items before it and audits only the applied ones")
     func mixedBatch() throws {
-        try withTemporaryStore { (store) throws in
-            let a = StoreFixture.registration("user:a")
-            let b = StoreFixture.registration("user:b")
-            let follow = StoreFixture.follow("user:a", "user:b", at: 20)
-            let outcomes = try store.apply([
-                .register(a),
-                .register(b),
-                .follow(follow),
-                .follow(follow),  // the nonce applied two items earlier
-                .follow(StoreFixture.follow("user:a", "user:b", follow: false, at: 10)),
-                .login(StoreFixture.login("user:ghost", mainPubkey: a.mainPubkey, session: StoreFixture.key())),
-                .register(StoreFixture.registration("user:c", did: a.didValue)),
-                .login(StoreFixture.login("user:a", mainPubkey: b.mainPubkey, session: StoreFixture.key())),
-                .follow(StoreFixture.follow("user:a", "user:b", follow: false, at: 30)),
-            ])
-            #expect(outcomes == [
-                .applied(following: nil), .applied(following: nil), .applied(following: true), .alreadyApplied, .stale,
-                .userNotRegistered, .conflict, .keyNotBound, .applied(following: false),
-            ])
-            #expect(try store.auditEntries(afterSeq: 0, limit: 100).map(\.kind) == ["register", "register", "follow", "cancel"])
-            #expect(try store.counts() == StoreCounts(users: 2, sessionKeys: 0, followPairs: 1, followingEdges: 0, appliedNonces: 4, auditEntries: 4))
-        }
+        let a = StoreFixture.registration("user:a")
+        let b = StoreFixture.registration("user:b")
+        let follow = StoreFixture.follow("user:a", "user:b", at: 20)
+        let outcomes = try store.apply([
+            .register(a),
+            .register(b),
+            .follow(follow),
+            .follow(follow),  // the nonce applied two items earlier
+            .cancel("user:a", "user:b", at: 10),
+            .login(StoreFixture.login("user:ghost", mainPubkey: a.mainPubkey, session: StoreFixture.key())),
+            .register(StoreFixture.registration("user:c", did: a.didValue)),
+            .login(StoreFixture.login("user:a", mainPubkey: b.mainPubkey, session: StoreFixture.key())),
+            .cancel("user:a", "user:b", at: 30),
+        ])
+        #expect(outcomes == [
+            .applied(following: nil), .applied(following: nil), .applied(following: true), .alreadyApplied, .stale,
+            .userNotRegistered, .conflict, .keyNotBound, .applied(following: false),
+        ])
+        let kinds = try store.auditEntries(afterSeq: 0, limit: 100).map(\.kind)
+        #expect(kinds == ["register", "register", "follow", "cancel"])
+        #expect(try store.counts() == StoreCounts(
+            users: 2, sessionKeys: 0, followPairs: 1, followingEdges: 0, appliedNonces: 4, auditEntries: 4))
     }
 
     @Test("every audit entry's hash is sha3_256 over the previous hash and its fields, with seq from 1 and no gaps")
     func hashChain() throws {
-        try withTemporaryStore { (store) throws in
-            let records = [
-                AuditRecord(kind: "register", receivedAt: 1_700_000_000_001, body: Array(#"{"userid":"user:a"}"#.utf8)),
-                AuditRecord(kind: "register", receivedAt: 1_700_000_000_002, body: []),
-                AuditRecord(kind: "login", receivedAt: 1_700_000_000_003, body: Array("é\n\u{0}".utf8)),
-                AuditRecord(kind: "follow", receivedAt: 1_700_000_000_004, requestPubkey: StoreFixture.key(), didkey: "eth:0xabc", body: [0xff, 0x00, 0x0a]),
-                AuditRecord(kind: "cancel", receivedAt: 1_700_000_000_005, requestPubkey: StoreFixture.key(), didkey: "eth:0xabc", body: Array("{}".utf8)),
-            ]
-            var a = StoreFixture.registration("user:a")
-            a.audit = records[0]
-            var b = StoreFixture.registration("user:b")
-            b.audit = records[1]
-            var login = StoreFixture.login("user:a", mainPubkey: a.mainPubkey, session: StoreFixture.key())
-            login.audit = records[2]
-            var follow = StoreFixture.follow("user:a", "user:b", at: 10)
-            follow.audit = records[3]
-            var cancel = StoreFixture.follow("user:a", "user:b", follow: false, at: 11)
-            cancel.audit = records[4]
-            // Three transactions, so the chain crosses transaction boundaries.
-            _ = try store.apply([.register(a), .register(b)])
-            _ = try store.apply([.login(login)])
-            _ = try store.apply([.follow(follow), .follow(cancel)])
+        let records = [
+            AuditRecord(kind: "register", receivedAt: 1_700_000_000_001, body: Array(#"{"userid":"user:a"}"#.utf8)),
+            AuditRecord(kind: "register", receivedAt: 1_700_000_000_002, body: []),
+            AuditRecord(kind: "login", receivedAt: 1_700_000_000_003, body: Array("é\n\u{0}".utf8)),
+            AuditRecord(
+                kind: "follow", receivedAt: 1_700_000_000_004, requestPubkey: StoreFixture.key(), didkey: "eth:0xab",
+                body: [0xff, 0x00, 0x0a]),
+            AuditRecord(
+                kind: "cancel", receivedAt: 1_700_000_000_005, requestPubkey: StoreFixture.key(), didkey: "eth:0xab",
+                body: Array("{}".utf8)),
+        ]
+        var a = StoreFixture.registration("user:a")
+        a.audit = records[0]
+        var b = StoreFixture.registration("user:b")
+        b.audit = records[1]
+        var login = StoreFixture.login("user:a", mainPubkey: a.mainPubkey, session: StoreFixture.key())
+        login.audit = records[2]
+        var follow = StoreFixture.follow("user:a", "user:b", at: 10)
+        follow.audit = records[3]
+        var cancel = StoreFixture.follow("user:a", "user:b", follow: false, at: 11)
+        cancel.audit = records[4]
+        // Three transactions, so the chain crosses transaction boundaries.
+        _ = try store.apply([.register(a), .register(b)])
+        _ = try store.apply([.login(login)])
+        _ = try store.apply([.follow(follow), .follow(cancel)])
 
-            let entries = try store.auditEntries(afterSeq: 0, limit: 100)
-            #expect(entries.map(\.seq) == [1, 2, 3, 4, 5])
-            var previous = [UInt8](repeating: 0, count: 32)
-            for (entry, record) in zip(entries, records) {
-                #expect(entry.kind == record.kind && entry.receivedAt == record.receivedAt)
-                #expect(entry.requestPubkey == record.requestPubkey && entry.didkey == record.didkey)
-                #expect(entry.body == record.body)
-                #expect(entry.prevHash == previous)
-                var preimage = entry.prevHash
-                preimage += Array("\(entry.seq)\n\(entry.kind)\n\(entry.receivedAt)\n\(entry.requestPubkey)\n\(entry.didkey)\n".utf8)
-                preimage += entry.body
-                #expect(entry.hash == sha3_256(preimage).bytes)
-                previous = entry.hash
-            }
-            let head = try #require(try store.auditHead())
-            #expect(head.seq == 5 && head.hash == previous)
-            #expect(try store.auditEntries(afterSeq: 2, limit: 2).map(\.seq) == [3, 4])
+        let entries = try store.auditEntries(afterSeq: 0, limit: 100)
+        #expect(entries.map(\.seq) == [1, 2, 3, 4, 5])
+        var previous = [UInt8](repeating: 0, count: 32)
+        for (entry, record) in zip(entries, records) {
+            #expect(entry.kind == record.kind && entry.receivedAt == record.receivedAt)
+            #expect(entry.requestPubkey == record.requestPubkey && entry.didkey == record.didkey)
+            #expect(entry.body == record.body)
+            #expect(entry.prevHash == previous)
+            let fields = [String(entry.seq), entry.kind, String(entry.receivedAt), entry.requestPubkey, entry.didkey]
+            let preimage = entry.prevHash + Array(fields.map { $0 + "\n" }.joined().utf8) + entry.body
+            #expect(entry.hash == sha3_256(preimage).bytes)
+            previous = entry.hash
         }
+        let head = try #require(try store.auditHead())
+        #expect(head.seq == 5 && head.hash == previous)
+        #expect(try store.auditEntries(afterSeq: 2, limit: 2).map(\.seq) == [3, 4])
     }
 
     @Test("a transaction that throws rolls back every write in it")
     func failedTransactionRollsBack() throws {
-        try withTemporaryStore { (store) throws in
-            try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
-            let before = try store.counts()
-            let head = try store.auditHead()
-            let writes: [PendingWrite] = [
-                .register(StoreFixture.registration("user:c")),
-                .follow(StoreFixture.follow("user:a", "user:b", at: 10)),
-            ]
-            store.failNextTransactions(1)
-            #expect(throws: InjectedTransactionFailure.self) { try store.apply(writes) }
-            #expect(try store.counts() == before)
-            #expect(try store.auditHead()?.hash == head?.hash)
-            #expect(try store.apply(writes) == [.applied(following: nil), .applied(following: true)])
-        }
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        let before = try store.counts()
+        let head = try store.auditHead()
+        let writes: [PendingWrite] = [
+            .register(StoreFixture.registration("user:c")),
+            .follow("user:a", "user:b", at: 10),
+        ]
+        store.failNextTransactions(1)
+        #expect(throws: InjectedTransactionFailure.self) { try store.apply(writes) }
+        #expect(try store.counts() == before)
+        #expect(try store.auditHead()?.hash == head?.hash)
+        #expect(try store.apply(writes) == [.applied(following: nil), .applied(following: true)])
     }
 }
 
-// MARK: Helpers shared with GroupCommitWriterTests
+// MARK: Shorthands (the shared fixtures are at the end of GroupCommitWriterTests.swift)
 
-let storeTestLogger = Logger(label: "signed-follow.tests.store") { _ in SwiftLogNoOpLogHandler() }
-
-/// Calls `body` with the path of a database file under the temporary directory, then
-/// removes the file and its WAL companions.
-func withTemporaryStorePath<Result>(_ body: (String) async throws -> Result) async rethrows -> Result {
-    let path = temporaryStorePath()
-    defer { removeStoreFiles(path) }
-    return try await body(path)
-}
-
-/// The synchronous form of ``withTemporaryStorePath(_:)``.
-func withTemporaryStorePath<Result>(_ body: (String) throws -> Result) rethrows -> Result {
-    let path = temporaryStorePath()
-    defer { removeStoreFiles(path) }
-    return try body(path)
-}
-
-/// Calls `body` with a store on a fresh temporary file.
-func withTemporaryStore<Result>(_ body: (FollowStore) throws -> Result) throws -> Result {
-    try withTemporaryStorePath { path in try body(FollowStore(path: path, logger: storeTestLogger)) }
-}
-
-private func temporaryStorePath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("signed-follow-\(UUID().uuidString).sqlite").path
-}
-
-private func removeStoreFiles(_ path: String) {
-    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-}
-
-/// Verified requests as the verifier would hand them to the store.
-enum StoreFixture {
-    /// A fresh ed25519 public key, 64 lowercase hex digits.
-    static func key() -> String { Ed25519KeyPair.generate().publicKey.description }
-
-    /// A lowercase eth address derived from `seed`.
-    static func did(_ seed: String) -> String { "0x" + sha3_256(seed).hexString.prefix(40) }
-
-    static func audit(_ kind: String, body: String = "{}") -> AuditRecord {
-        AuditRecord(kind: kind, receivedAt: 1_700_000_000_000, body: Array(body.utf8))
+extension PendingWrite {
+    /// A verified follow of `target` by `userid`.
+    static func follow(_ userid: String, _ target: String, at timestamp: Int64) -> PendingWrite {
+        .follow(StoreFixture.follow(userid, target, at: timestamp))
     }
 
-    static func registration(_ userid: String, did: String? = nil, timestamp: Int64 = 1_000) -> Registration {
-        let did = did ?? Self.did(userid)
-        let key = key()
-        return Registration(
-            userid: userid, didType: "eth", didValue: did, mainPubkey: key, timestamp: timestamp,
-            nonce: sha3_224(userid + "ed25519" + key + "eth" + did + String(timestamp)).hexString,
-            audit: audit("register", body: #"{"userid":"\#(userid)"}"#))
+    /// A verified cancel of `userid`'s follow of `target`.
+    static func cancel(_ userid: String, _ target: String, at timestamp: Int64) -> PendingWrite {
+        .follow(StoreFixture.follow(userid, target, follow: false, at: timestamp))
     }
+}
 
-    static func login(
-        _ userid: String, mainPubkey: String, session: String, expiresAt: Int64 = 2_000_000_000_000
-    ) -> SessionBinding {
-        SessionBinding(
-            userid: userid, mainPubkey: mainPubkey, sessionPubkey: session, expiresAt: expiresAt,
-            timestamp: 1_700_000_000_000, audit: audit("login"))
-    }
+extension FollowStore {
+    /// Applies one write in a transaction of its own.
+    func apply(_ write: PendingWrite) throws -> WriteOutcome { try apply([write])[0] }
 
-    static func follow(_ userid: String, _ target: String, follow: Bool = true, at timestamp: Int64) -> FollowChange {
-        let action = follow ? "follow" : "cancel"
-        return FollowChange(
-            userid: userid, targetUserid: target, follow: follow, timestamp: timestamp,
-            nonce: sha3_224(userid + action + target + String(timestamp)).hexString,
-            audit: audit(action, body: #"{"target_userid":"\#(target)","timestamp":\#(timestamp)}"#))
-    }
-
-    static func registerUsers(_ userids: [String], in store: FollowStore) throws {
-        let outcomes = try store.apply(userids.map { .register(registration($0)) })
-        #expect(outcomes.allSatisfy { $0 == .applied(following: nil) })
+    /// The state of the pair (`userid`, `target`).
+    func pair(_ userid: String, _ target: String) throws -> PairState? {
+        try pairState(userid: userid, targetUserid: target)
     }
 }

@@ -1,202 +1,200 @@
 import Foundation
+import Keccak
 import Logging
 import ServiceLifecycle
 @testable import SignedFollow
 import Testing
+import WalletCrypto
 
 /// The group-commit writer: acknowledgement only after commit, shared transactions,
 /// draining on graceful shutdown, failures reported to every submitter.
 @Suite("Group commit writer")
-struct GroupCommitWriterTests {
+final class GroupCommitWriterTests: Sendable {
+    let path = temporaryStorePath()
+    let store: FollowStore
+
+    init() throws { store = try FollowStore(path: path, logger: storeTestLogger) }
+
+    deinit {
+        try? store.close()
+        removeStoreFiles(path)
+    }
+
     @Test("a write acknowledged by submit is in the file after closing and reopening it")
     func acknowledgedWriteIsDurable() async throws {
-        try await withTemporaryStorePath { path in
-            let store = try FollowStore(path: path, logger: storeTestLogger)
-            let follow = StoreFixture.follow("user:a", "user:b", at: 10)
-            try await withRunningWriter(store) { writer in
-                let registered = try await writer.submit(batch: [
-                    .register(StoreFixture.registration("user:a")), .register(StoreFixture.registration("user:b")),
-                ])
-                #expect(registered == [.applied(following: nil), .applied(following: nil)])
-                #expect(try await writer.submit(.follow(follow)) == .applied(following: true))
-            }
-            try store.close()
-
-            let reopened = try FollowStore(path: path, logger: storeTestLogger)
-            #expect(try reopened.isRegistered("user:a") && reopened.isRegistered("user:b"))
-            #expect(try reopened.pairState(userid: "user:a", targetUserid: "user:b")?.following == true)
-            #expect(try reopened.isNonceApplied(follow.nonce))
-            #expect(try reopened.counts().auditEntries == 3)
+        let follow = StoreFixture.follow("user:a", "user:b", at: 10)
+        try await withRunningWriter(store) { writer in
+            let registered = try await writer.submit(batch: [
+                .register(StoreFixture.registration("user:a")), .register(StoreFixture.registration("user:b")),
+            ])
+            #expect(registered == [.applied(following: nil), .applied(following: nil)])
+            #expect(try await writer.submit(.follow(follow)) == .applied(following: true))
         }
+        try store.close()
+
+        let reopened = try FollowStore(path: path, logger: storeTestLogger)
+        #expect(try reopened.isRegistered("user:a") && reopened.isRegistered("user:b"))
+        #expect(try reopened.pairState(userid: "user:a", targetUserid: "user:b")?.following == true)
+        #expect(try reopened.isNonceApplied(follow.nonce))
+        #expect(try reopened.counts().auditEntries == 3)
     }
 
     @Test("200 concurrent submits get their own outcomes and share two transactions")
     func concurrentSubmitsShareTransactions() async throws {
-        try await withTemporaryStorePath { path in
-            let store = try FollowStore(path: path, logger: storeTestLogger)
-            let targets = (1...100).map { "user:\($0)" }
-            try StoreFixture.registerUsers(["user:0"] + targets, in: store)
-            // Each follow twice: one submission applies it, the other finds its nonce applied.
-            let follows = targets.map { StoreFixture.follow("user:0", $0, at: 10) }
-            let gate = TransactionGate()
-            try await withRunningWriter(store, gate: gate) { writer in
-                let outcomes = try await withThrowingTaskGroup(of: (Int, WriteOutcome).self) { group in
-                    // The first submission opens a transaction, held until the 199 others
-                    // are queued behind it.
-                    group.addTask { (0, try await writer.submit(.follow(follows[0]))) }
-                    try await eventually { await gate.arrivals == 1 }
-                    for index in 1..<200 {
-                        group.addTask { (index % 100, try await writer.submit(.follow(follows[index % 100]))) }
-                    }
-                    try await eventually { writer.queuedWriteCount == 199 }
-                    await gate.open()
-                    var outcomes = [Int: [WriteOutcome]]()
-                    for try await (index, outcome) in group { outcomes[index, default: []].append(outcome) }
-                    return outcomes
+        let targets = (1...100).map { "user:\($0)" }
+        try StoreFixture.registerUsers(["user:0"] + targets, in: store)
+        // Each follow twice: one submission applies it, the other finds its nonce applied.
+        let follows = targets.map { StoreFixture.follow("user:0", $0, at: 10) }
+        let gate = TransactionGate()
+        try await withRunningWriter(store, gate: gate) { writer in
+            let outcomes = try await withThrowingTaskGroup(of: (Int, WriteOutcome).self) { group in
+                // The first submission opens a transaction, held until the 199 others
+                // are queued behind it.
+                group.addTask { (0, try await writer.submit(.follow(follows[0]))) }
+                try await eventually { await gate.arrivals == 1 }
+                for index in 1..<200 {
+                    group.addTask { (index % 100, try await writer.submit(.follow(follows[index % 100]))) }
                 }
-                #expect(outcomes.count == 100)
-                for (_, pair) in outcomes {
-                    #expect(pair.count == 2)
-                    #expect(pair.contains(.applied(following: true)) && pair.contains(.alreadyApplied))
-                }
-                #expect(writer.transactionCount == 2)
-                #expect(await gate.sizes.reduce(0, +) == 200)
+                try await eventually { writer.queuedWriteCount == 199 }
+                await gate.open()
+                var outcomes = [Int: [WriteOutcome]]()
+                for try await (index, outcome) in group { outcomes[index, default: []].append(outcome) }
+                return outcomes
             }
-            #expect(try store.counts().followingEdges == 100)
-            #expect(try store.counts().auditEntries == 101 + 100)
+            #expect(outcomes.count == 100)
+            for (_, pair) in outcomes {
+                #expect(pair.count == 2)
+                #expect(pair.contains(.applied(following: true)) && pair.contains(.alreadyApplied))
+            }
+            #expect(writer.transactionCount == 2)
+            #expect(await gate.sizes.reduce(0, +) == 200)
         }
+        #expect(try store.counts().followingEdges == 100)
+        #expect(try store.counts().auditEntries == 101 + 100)
     }
 
     @Test("a transaction carries at most maxBatchSize writes, but a larger submitted batch stays whole")
     func maxBatchSize() async throws {
-        try await withTemporaryAsyncStore { store in
-            try StoreFixture.registerUsers((0...30).map { "user:\($0)" }, in: store)
-            let gate = TransactionGate()
-            try await withRunningWriter(store, maxBatchSize: 4, gate: gate) { writer in
-                try await withThrowingTaskGroup(of: WriteOutcome.self) { group in
-                    for index in 1...20 {
-                        group.addTask { try await writer.submit(.follow(StoreFixture.follow("user:0", "user:\(index)", at: 10))) }
-                    }
-                    try await eventually { await gate.arrivals == 1 }
-                    let first = await gate.sizes[0]
-                    try await eventually { writer.queuedWriteCount == 20 - first }
-                    await gate.open()
-                    for try await outcome in group { #expect(outcome == .applied(following: true)) }
+        try StoreFixture.registerUsers((0...30).map { "user:\($0)" }, in: store)
+        let gate = TransactionGate()
+        try await withRunningWriter(store, maxBatchSize: 4, gate: gate) { writer in
+            try await withThrowingTaskGroup(of: WriteOutcome.self) { group in
+                for index in 1...20 {
+                    group.addTask { try await writer.submit(.follow("user:0", "user:\(index)", at: 10)) }
                 }
-                let sizes = await gate.sizes
-                #expect(sizes.allSatisfy { $0 <= 4 } && sizes.reduce(0, +) == 20)
-                #expect(writer.transactionCount == sizes.count)
-
-                let big = (21...30).map { PendingWrite.follow(StoreFixture.follow("user:0", "user:\($0)", at: 10)) }
-                let outcomes = try await writer.submit(batch: big)
-                #expect(outcomes == Array(repeating: .applied(following: true), count: 10))
-                #expect(await gate.sizes.last == 10)
+                try await eventually { await gate.arrivals == 1 }
+                let first = await gate.sizes[0]
+                try await eventually { writer.queuedWriteCount == 20 - first }
+                await gate.open()
+                for try await outcome in group { #expect(outcome == .applied(following: true)) }
             }
+            let sizes = await gate.sizes
+            #expect(sizes.allSatisfy { $0 <= 4 } && sizes.reduce(0, +) == 20)
+            #expect(writer.transactionCount == sizes.count)
+
+            let big = (21...30).map { PendingWrite.follow("user:0", "user:\($0)", at: 10) }
+            let outcomes = try await writer.submit(batch: big)
+            #expect(outcomes == Array(repeating: .applied(following: true), count: 10))
+            #expect(await gate.sizes.last == 10)
         }
     }
 
     @Test("graceful shutdown commits every earlier submission, and later submissions are unavailable")
     func gracefulShutdownDrains() async throws {
-        try await withTemporaryAsyncStore { store in
-            try StoreFixture.registerUsers((0...50).map { "user:\($0)" }, in: store)
-            let gate = TransactionGate()
-            let writer = GroupCommitWriter(store: store, maxBatchSize: 256, logger: storeTestLogger, beforeTransaction: { await gate.arrive($0) })
-            let group = ServiceGroup(services: [writer], logger: storeTestLogger)
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                try await eventually { writer.isAccepting }
-                var submissions: [Task<WriteOutcome, any Error>] = []
-                for index in 1...50 {
-                    submissions.append(Task { try await writer.submit(.follow(StoreFixture.follow("user:0", "user:\(index)", at: 10))) })
-                }
-                try await eventually { await gate.arrivals == 1 }
-                let first = await gate.sizes[0]
-                try await eventually { writer.queuedWriteCount == 50 - first }
-
-                await group.triggerGracefulShutdown()
-                try await eventually { !writer.isAccepting }
-                await #expect(throws: WriterError.unavailable) {
-                    try await writer.submit(.follow(StoreFixture.follow("user:0", "user:1", follow: false, at: 20)))
-                }
-                await gate.open()
-                for submission in submissions { #expect(try await submission.value == .applied(following: true)) }
-                try await tasks.waitForAll()  // run() returned, so the group finished
+        try StoreFixture.registerUsers((0...50).map { "user:\($0)" }, in: store)
+        let gate = TransactionGate()
+        let writer = GroupCommitWriter(
+            store: store, maxBatchSize: 256, logger: storeTestLogger, beforeTransaction: { await gate.arrive($0) })
+        let group = ServiceGroup(services: [writer], logger: storeTestLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await eventually { writer.isAccepting }
+            var submissions: [Task<WriteOutcome, any Error>] = []
+            for index in 1...50 {
+                submissions.append(Task { try await writer.submit(.follow("user:0", "user:\(index)", at: 10)) })
             }
-            #expect(try store.counts().followingEdges == 50)
+            try await eventually { await gate.arrivals == 1 }
+            let first = await gate.sizes[0]
+            try await eventually { writer.queuedWriteCount == 50 - first }
+
+            await group.triggerGracefulShutdown()
+            try await eventually { !writer.isAccepting }
+            await #expect(throws: WriterError.unavailable) {
+                try await writer.submit(.cancel("user:0", "user:1", at: 20))
+            }
+            await gate.open()
+            for submission in submissions { #expect(try await submission.value == .applied(following: true)) }
+            try await tasks.waitForAll()  // run() returned, so the group finished
         }
+        #expect(try store.counts().followingEdges == 50)
     }
 
     @Test("submissions before run() starts and after it returns are unavailable")
     func unavailableWhenNotRunning() async throws {
-        try await withTemporaryAsyncStore { store in
-            let writer = GroupCommitWriter(store: store, logger: storeTestLogger)
-            let write = PendingWrite.register(StoreFixture.registration("user:a"))
-            await #expect(throws: WriterError.unavailable) { try await writer.submit(write) }
-            try await withRunningWriter(writer) { _ in }
-            await #expect(throws: WriterError.unavailable) { try await writer.submit(write) }
-            #expect(try store.counts().users == 0)
-            #expect(WriterError.unavailable.code == .unavailable && WriterError.commitFailed.code == .internalError)
-        }
+        let writer = GroupCommitWriter(store: store, logger: storeTestLogger)
+        let write = PendingWrite.register(StoreFixture.registration("user:a"))
+        await #expect(throws: WriterError.unavailable) { try await writer.submit(write) }
+        try await withRunningWriter(writer) { _ in }
+        await #expect(throws: WriterError.unavailable) { try await writer.submit(write) }
+        #expect(try store.counts().users == 0)
+        #expect(WriterError.unavailable.code == .unavailable && WriterError.commitFailed.code == .internalError)
     }
 
     @Test("a failed transaction fails every submitter in it and writes nothing; the writer goes on")
     func failedCommitFailsEverySubmitter() async throws {
-        try await withTemporaryAsyncStore { store in
-            try StoreFixture.registerUsers((0...20).map { "user:\($0)" }, in: store)
-            let gate = TransactionGate()
-            try await withRunningWriter(store, gate: gate) { writer in
-                // A first transaction of one write, held while 19 more queue up behind it.
-                let opener = Task { try await writer.submit(.follow(StoreFixture.follow("user:0", "user:1", at: 10))) }
-                try await eventually { await gate.arrivals == 1 }
-                let submissions = (2...20).map { index in
-                    Task { try await writer.submit(.follow(StoreFixture.follow("user:0", "user:\(index)", at: 10))) }
-                }
-                try await eventually { writer.queuedWriteCount == 19 }
-                await gate.release()
-                #expect(try await opener.value == .applied(following: true))
-                try await eventually { await gate.arrivals == 2 }
-                let before = try store.counts()
-                store.failNextTransactions(1)
-                await gate.open()
-                for submission in submissions {
-                    await #expect(throws: WriterError.commitFailed) { try await submission.value }
-                }
-                #expect(try store.counts() == before)
-                let retry = StoreFixture.follow("user:0", "user:2", at: 10)
-                #expect(try await writer.submit(.follow(retry)) == .applied(following: true))
+        try StoreFixture.registerUsers((0...20).map { "user:\($0)" }, in: store)
+        let gate = TransactionGate()
+        try await withRunningWriter(store, gate: gate) { writer in
+            // A first transaction of one write, held while 19 more queue up behind it.
+            let opener = Task { try await writer.submit(.follow("user:0", "user:1", at: 10)) }
+            try await eventually { await gate.arrivals == 1 }
+            let submissions = (2...20).map { index in
+                Task { try await writer.submit(.follow("user:0", "user:\(index)", at: 10)) }
             }
+            try await eventually { writer.queuedWriteCount == 19 }
+            await gate.release()
+            #expect(try await opener.value == .applied(following: true))
+            try await eventually { await gate.arrivals == 2 }
+            let before = try store.counts()
+            store.failNextTransactions(1)
+            await gate.open()
+            for submission in submissions {
+                await #expect(throws: WriterError.commitFailed) { try await submission.value }
+            }
+            #expect(try store.counts() == before)
+            let retry = StoreFixture.follow("user:0", "user:2", at: 10)
+            #expect(try await writer.submit(.follow(retry)) == .applied(following: true))
         }
     }
 
     @Test("cancelling run() answers every queued submission")
     func cancellationAnswersEverySubmitter() async throws {
-        try await withTemporaryAsyncStore { store in
-            try StoreFixture.registerUsers((0...10).map { "user:\($0)" }, in: store)
-            let gate = TransactionGate()
-            let writer = GroupCommitWriter(store: store, maxBatchSize: 256, logger: storeTestLogger, beforeTransaction: { await gate.arrive($0) })
-            let run = Task { try await writer.run() }
-            try await eventually { writer.isAccepting }
-            let submissions = (1...10).map { index in
-                Task { try await writer.submit(.follow(StoreFixture.follow("user:0", "user:\(index)", at: 10))) }
-            }
-            try await eventually { await gate.arrivals == 1 }
-            let first = await gate.sizes[0]
-            try await eventually { writer.queuedWriteCount == 10 - first }
-            run.cancel()
-            await gate.open()
-            // The transaction under way when the task was cancelled may commit or roll back;
-            // the writes never taken into a transaction are refused.
-            var unavailable = 0
-            for submission in submissions {
-                switch await submission.result {
-                case .success(let outcome): #expect(outcome == .applied(following: true))
-                case .failure(WriterError.unavailable): unavailable += 1
-                case .failure(let error): #expect(error as? WriterError == .commitFailed)
-                }
-            }
-            #expect(unavailable == 10 - first)
-            try await run.value
+        try StoreFixture.registerUsers((0...10).map { "user:\($0)" }, in: store)
+        let gate = TransactionGate()
+        let writer = GroupCommitWriter(
+            store: store, maxBatchSize: 256, logger: storeTestLogger, beforeTransaction: { await gate.arrive($0) })
+        let run = Task { try await writer.run() }
+        try await eventually { writer.isAccepting }
+        let submissions = (1...10).map { index in
+            Task { try await writer.submit(.follow("user:0", "user:\(index)", at: 10)) }
         }
+        try await eventually { await gate.arrivals == 1 }
+        let first = await gate.sizes[0]
+        try await eventually { writer.queuedWriteCount == 10 - first }
+        run.cancel()
+        await gate.open()
+        // The transaction under way when the task was cancelled may commit or roll back;
+        // the writes never taken into a transaction are refused.
+        var unavailable = 0
+        for submission in submissions {
+            switch await submission.result {
+            case .success(let outcome): #expect(outcome == .applied(following: true))
+            case .failure(WriterError.unavailable): unavailable += 1
+            case .failure(let error): #expect(error as? WriterError == .commitFailed)
+            }
+        }
+        #expect(unavailable == 10 - first)
+        try await run.value
     }
 }
 
@@ -272,11 +270,6 @@ private func withRunningWriter(
     }
 }
 
-/// A store on a fresh temporary file, for async tests.
-private func withTemporaryAsyncStore(_ body: (FollowStore) async throws -> Void) async throws {
-    try await withTemporaryStorePath { path in try await body(FollowStore(path: path, logger: storeTestLogger)) }
-}
-
 /// Waits until `condition` holds, polling every millisecond; fails the test after 10 s.
 private func eventually(
     _ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation
@@ -288,5 +281,62 @@ private func eventually(
             throw CancellationError()
         }
         try await Task.sleep(for: .milliseconds(1))
+    }
+}
+
+// MARK: Fixtures shared with FollowStoreTests
+
+let storeTestLogger = Logger(label: "signed-follow.tests.store") { _ in SwiftLogNoOpLogHandler() }
+
+/// A fresh path for a database file under the temporary directory.
+func temporaryStorePath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("signed-follow-\(UUID().uuidString).sqlite").path
+}
+
+/// Removes a database file and its WAL companions.
+func removeStoreFiles(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
+/// Verified requests as the verifier would hand them to the store.
+enum StoreFixture {
+    /// A fresh ed25519 public key, 64 lowercase hex digits.
+    static func key() -> String { Ed25519KeyPair.generate().publicKey.description }
+
+    /// A lowercase eth address derived from `seed`.
+    static func did(_ seed: String) -> String { "0x" + sha3_256(seed).hexString.prefix(40) }
+
+    static func audit(_ kind: String, body: String = "{}") -> AuditRecord {
+        AuditRecord(kind: kind, receivedAt: 1_700_000_000_000, body: Array(body.utf8))
+    }
+
+    static func registration(_ userid: String, did: String? = nil, timestamp: Int64 = 1_000) -> Registration {
+        let did = did ?? Self.did(userid)
+        let key = key()
+        return Registration(
+            userid: userid, didType: "eth", didValue: did, mainPubkey: key, timestamp: timestamp,
+            nonce: sha3_224(userid + "ed25519" + key + "eth" + did + String(timestamp)).hexString,
+            audit: audit("register", body: #"{"userid":"\#(userid)"}"#))
+    }
+
+    static func login(
+        _ userid: String, mainPubkey: String, session: String, expiresAt: Int64 = 2_000_000_000_000
+    ) -> SessionBinding {
+        SessionBinding(
+            userid: userid, mainPubkey: mainPubkey, sessionPubkey: session, expiresAt: expiresAt,
+            timestamp: 1_700_000_000_000, audit: audit("login"))
+    }
+
+    static func follow(_ userid: String, _ target: String, follow: Bool = true, at timestamp: Int64) -> FollowChange {
+        let action = follow ? "follow" : "cancel"
+        return FollowChange(
+            userid: userid, targetUserid: target, follow: follow, timestamp: timestamp,
+            nonce: sha3_224(userid + action + target + String(timestamp)).hexString,
+            audit: audit(action, body: #"{"target_userid":"\#(target)","timestamp":\#(timestamp)}"#))
+    }
+
+    static func registerUsers(_ userids: [String], in store: FollowStore) throws {
+        let outcomes = try store.apply(userids.map { .register(registration($0)) })
+        #expect(outcomes.allSatisfy { $0 == .applied(following: nil) })
     }
 }

@@ -39,8 +39,27 @@ struct TestService {
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestService) async throws -> Void
     ) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("signed-follow-test-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = temporaryDatabasePath()
+        defer { removeDatabase(at: path) }
+        try await run(databasePath: path, configure: configure, body)
+    }
+
+    /// A fresh database path in the temporary directory.
+    static func temporaryDatabasePath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("signed-follow-test-\(UUID().uuidString).sqlite").path
+    }
+
+    /// Removes a database file and its WAL companions.
+    static func removeDatabase(at path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Runs `body` against the service on the database at `databasePath`, kept afterwards.
+    static func run(
+        databasePath path: String,
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestService) async throws -> Void
+    ) async throws {
         var configuration = ServerConfiguration()
         configuration.databasePath = path
         configure(&configuration)

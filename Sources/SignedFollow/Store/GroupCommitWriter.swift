@@ -82,8 +82,9 @@ public final class GroupCommitWriter: Service, Sendable {
     }
 
     /// Takes submissions and commits them until graceful shutdown, then drains what was
-    /// submitted before it and returns. On cancellation, submissions not yet in a
-    /// transaction fail with ``WriterError/unavailable``.
+    /// submitted before it and returns. On cancellation it returns promptly: submissions
+    /// not yet in a transaction fail with ``WriterError/unavailable``, and the transaction
+    /// under way either commits or rolls back (``WriterError/commitFailed``).
     public func run() async throws {
         let started = state.withLock { $0.start() }
         precondition(started, "GroupCommitWriter.run() called more than once")

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Server
+import SignedFollow
+
+/// The service with its writer never started, as during shutdown: verified writes cannot
+/// be committed and must answer 50301.
+enum StoppedWriterService {
+    static func answer(
+        databasePath: String, request: @escaping @Sendable (Int64) -> SignedRequest
+    ) async throws -> (answer: Answer, before: StoreCounts, after: StoreCounts) {
+        var configuration = ServerConfiguration()
+        configuration.databasePath = databasePath
+        var logger = Logger(label: "signed-follow-test")
+        logger.logLevel = .critical
+        let clock = TestClock()
+        let service = try SignedFollowService(configuration: configuration, logger: logger, now: { clock.now })
+        let before = try service.store.counts()
+        let application = Application(router: service.router(), logger: logger)
+        let answer = try await withThrowingTaskGroup(of: Void.self) { group in
+            // Start and immediately stop the writer, so it is in its shut-down state.
+            group.addTask { try await service.writer.run() }
+            group.cancelAll()
+            try await group.waitForAll()
+            return try await application.test(.router) { client in
+                try await TestService(service: service, client: client, clock: clock).send(Routes.follow, request(clock.now))
+            }
+        }
+        let after = try service.store.counts()
+        try service.store.close()
+        return (answer, before, after)
+    }
+}
