@@ -47,9 +47,13 @@ public struct Verifier: Sendable {
     public func verify(_ request: FollowRequest, receivedAt: Int64) throws -> PendingWrite {
         try checkWindow(request.timestamp)
         guard request.targetUserid != request.userid else { throw RequestError(.followSelf, "cannot follow yourself") }
-        let user = try registeredUser(request.userid, didAddress: request.didAddress)
-        let requestKey = try boundRequestKey(request.requestKey, of: user)
-        guard try store.isRegistered(request.targetUserid) else {
+        let requestKeyHex = Hex.encode(request.requestKey)
+        let context = try store.followContext(
+            userid: request.userid, requestKey: requestKeyHex, targetUserid: request.targetUserid)
+        let user = try owner(context.user, didAddress: request.didAddress)
+        let requestKey = try boundRequestKey(
+            request.requestKey, hex: requestKeyHex, of: user, sessionKeyExpiry: context.sessionKeyExpiry)
+        guard context.targetRegistered else {
             throw RequestError(.targetNotRegistered, "target_userid is not registered")
         }
         let nonce = SignedDigests.followNonce(
@@ -140,7 +144,12 @@ public struct Verifier: Sendable {
 
     /// 40401 when `userid` is unknown, 40303 when its did is not `didAddress`.
     private func registeredUser(_ userid: String, didAddress: EthereumAddress) throws -> StoredUser {
-        guard let user = try store.user(userid) else { throw RequestError(.userNotRegistered, "userid is not registered") }
+        try owner(try store.user(userid), didAddress: didAddress)
+    }
+
+    /// 40401 when there is no `user`, 40303 when its did is not `didAddress`.
+    private func owner(_ user: StoredUser?, didAddress: EthereumAddress) throws(RequestError) -> StoredUser {
+        guard let user else { throw RequestError(.userNotRegistered, "userid is not registered") }
         guard user.didType == DidType.eth.rawValue, user.didValue == didAddress.lowercased else {
             throw RequestError(.didNotOwner, "the did does not own this userid")
         }
@@ -149,10 +158,11 @@ public struct Verifier: Sendable {
 
     /// The request key when it is the user's main key or an unexpired session key; an
     /// unbound key is 40301 when it is not even a valid point, else 40302.
-    private func boundRequestKey(_ key: [UInt8], of user: StoredUser) throws -> Ed25519PublicKey {
-        let hex = Hex.encode(key)
+    private func boundRequestKey(
+        _ key: [UInt8], hex: String, of user: StoredUser, sessionKeyExpiry: Int64?
+    ) throws(RequestError) -> Ed25519PublicKey {
         if hex == user.mainPubkey { return Ed25519PublicKey(trustedRawRepresentation: key) }
-        if let expiry = try store.sessionKeyExpiry(userid: user.userid, pubkey: hex) {
+        if let expiry = sessionKeyExpiry {
             guard expiry > now() else { throw RequestError(.keyNotBound, "the session key has expired") }
             return Ed25519PublicKey(trustedRawRepresentation: key)
         }
