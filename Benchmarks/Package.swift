@@ -2,6 +2,13 @@
 // Benchmarks for signed-follow, kept in their own package (as swift-nio does) so that the
 // benchmark harness, its malloc interposer and OpenSSL never become dependencies of the
 // root package. Run from this directory: `python3 ratios.py` (or `swift package benchmark`).
+//
+// Two kinds of target:
+// - Benchmarks/CryptoBenchmarks: an ordo-one/benchmark suite (the plugin runs every
+//   executable target whose folder is directly in Benchmarks/).
+// - Sources/WritePathBenchmark: a plain release executable that times throughput with
+//   hundreds of requests in flight, which the harness's one-sample-at-a-time loop cannot
+//   do; `python3 write_path.py` builds and runs it (and `ratios.py` calls that).
 import PackageDescription
 
 let package = Package(
@@ -9,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(name: "signed-follow", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // OpenSSL 3 libcrypto, the reference SHA3-256 (Debian: libssl-dev). Benchmarks only.
@@ -32,6 +40,21 @@ let package = Package(
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
+        ),
+        // The write path's throughput: decode + verify + group commit on one core against
+        // raw secp256k1 recovery, and durable follows per second (see BENCHMARKS.md).
+        // No malloc interposer here: it is not linked into this target.
+        .executableTarget(
+            name: "WritePathBenchmark",
+            dependencies: [
+                .product(name: "SignedFollow", package: "signed-follow"),
+                .product(name: "WalletCrypto", package: "signed-follow"),
+                .product(name: "Keccak", package: "signed-follow"),
+                .product(name: "CSecp256k1", package: "signed-follow"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/WritePathBenchmark",
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]
 )

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Run the crypto benchmarks once and print medians, ratios and the targets.
+"""Run the crypto benchmarks once and print medians, ratios and the targets; then run
+the write-path benchmarks (write_path.py) and report theirs.
 
-    cd Benchmarks && python3 ratios.py            # build (release), run, report
-    python3 ratios.py --input run.md              # report on a saved run
+    cd Benchmarks && python3 ratios.py            # build (release), run, report: crypto, then write path
+    python3 ratios.py --input run.md              # report on a saved crypto run (write path skipped)
     python3 ratios.py --save run.md --markdown    # keep the raw output; tables in Markdown
+    python3 ratios.py --crypto-only               # the crypto suite only
+    python3 ratios.py --write-path-only           # write_path.py only (same as `python3 write_path.py`)
+    python3 ratios.py --write-path-save wp.txt    # keep the write path's raw output (--write-path-input reads it)
 
 It runs `swift package benchmark --format markdown --no-progress --scale` in this
 directory: the harness's Markdown tables, with every value for a whole sample (`--scale`
@@ -18,8 +22,12 @@ The ratios, and the targets, use the interleaved medians: the machine's speed dr
 tens of percent within a second, and only variants timed in alternation see the same
 drift. The medians of the variants run alone are printed beside them for reference.
 
+The write path (decode + verify + group commit on one core against raw recovery, and
+durable follows per second) is measured by the executable Sources/WritePathBenchmark,
+which write_path.py builds, runs and reports on; see its docstring.
+
 Exit status: 0 when the run parsed (targets met or not), 1 with --strict and a target
-missed, 2 when the benchmark run or its output failed.
+missed (crypto or write path), 2 when the benchmark run or its output failed.
 """
 
 import argparse
@@ -234,18 +242,33 @@ def main():
     parser.add_argument("--save", help="also write the benchmark command's raw output to this file")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
+    parser.add_argument("--crypto-only", action="store_true", help="skip the write-path benchmarks")
+    parser.add_argument("--write-path-only", action="store_true", help="skip the crypto benchmarks")
+    parser.add_argument("--write-path-input", help="report on this saved write-path output instead of running it")
+    parser.add_argument("--write-path-save", help="also write the write path's raw output to this file")
     arguments = parser.parse_args()
 
-    if arguments.input:
-        with open(arguments.input, encoding="utf-8") as handle:
-            text = handle.read()
-    else:
-        text = run_benchmarks(arguments.save)
-    results = parse(text)
-    if not results:
-        sys.stderr.write(text[-4000:])
-        fail("found no benchmark tables in the output")
-    missed = report(results, arguments.markdown)
+    missed = []
+    if not arguments.write_path_only:
+        if arguments.input:
+            with open(arguments.input, encoding="utf-8") as handle:
+                text = handle.read()
+        else:
+            text = run_benchmarks(arguments.save)
+        results = parse(text)
+        if not results:
+            sys.stderr.write(text[-4000:])
+            fail("found no benchmark tables in the output")
+        missed += report(results, arguments.markdown)
+
+    # The write path, unless only a saved crypto run is being reported on.
+    if not arguments.crypto_only and (arguments.write_path_input or not arguments.input):
+        sys.path.insert(0, HERE)
+        import write_path
+        print("\n" + "=" * 72 + "\n")
+        missed += write_path.main_with(argparse.Namespace(
+            input=arguments.write_path_input, save=arguments.write_path_save, markdown=arguments.markdown,
+            rounds=None))
     sys.exit(1 if missed and arguments.strict else 0)
 
 
