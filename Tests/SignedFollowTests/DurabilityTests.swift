@@ -68,6 +68,38 @@ struct DurabilityTests {
         }
     }
 
+    @Test("users, session keys and rotations committed before a restart are honoured after it")
+    func registryAfterRestart() async throws {
+        let path = TestService.temporaryDatabasePath()
+        defer { TestService.removeDatabase(at: path) }
+        let session = Ed25519KeyPair.generate()
+        let revoked = Ed25519KeyPair.generate()
+        let rotatedBob = TestIdentity(wallet: Self.bob.wallet, mainKey: Ed25519KeyPair.generate())
+        try await TestService.run(databasePath: path) { (service: TestService) async throws in
+            #expect(try await service.register(Self.alice).code == 0)
+            #expect(try await service.register(Self.bob).code == 0)
+            let expiry = service.clock.now + 3_600_000
+            #expect(try await service.send(Routes.login, Self.alice.login(sessionKey: session, expiresAt: expiry, timestamp: service.clock.now)).code == 0)
+            #expect(try await service.send(Routes.login, Self.bob.login(sessionKey: revoked, expiresAt: expiry, timestamp: service.clock.now)).code == 0)
+            service.clock.advance(by: 1000)
+            #expect(try await service.register(rotatedBob).code == 0)  // revokes bob's session
+        }
+        try await TestService.run(databasePath: path) { (service: TestService) async throws in
+            let withSession = try await service.send(Routes.follow, Self.alice.follow(
+                target: Self.bob.userid, timestamp: service.clock.now, requestKey: session))
+            #expect(withSession.code == 0, "\(withSession)")
+            let withRevoked = try await service.send(Routes.follow, Self.bob.follow(
+                target: Self.alice.userid, timestamp: service.clock.now, requestKey: revoked))
+            #expect(withRevoked.code == 40302, "\(withRevoked)")
+            let withRotated = try await service.send(Routes.follow, rotatedBob.follow(
+                target: Self.alice.userid, timestamp: service.clock.now, requestKey: rotatedBob.mainKey))
+            #expect(withRotated.code == 0, "\(withRotated)")
+            let conflict = try await service.send(Routes.register, TestIdentity(
+                wallet: Self.alice.wallet, mainKey: .generate(), userid: "user:alice-again").registration(timestamp: service.clock.now))
+            #expect(conflict.code == 40902, "\(conflict)")
+        }
+    }
+
     /// Registers `users` and has each follow every other, concurrently; returns the pairs
     /// answered with code 0.
     private static func acknowledgedFollows(users: [TestIdentity], databasePath: String) async throws -> [(String, String)] {

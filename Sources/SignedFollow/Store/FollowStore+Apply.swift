@@ -14,13 +14,17 @@ extension FollowStore {
     /// appends exactly one audit entry. When anything throws, the whole transaction rolls
     /// back, nothing is written, and the error is rethrown: every write of the call failed.
     public func apply(_ writes: [PendingWrite]) throws -> [WriteOutcome] {
-        try pool.write { db in try self.applyInTransaction(writes, db) }
+        let outcomes = try pool.write { db in try self.applyInTransaction(writes, db) }
+        registry.record(writes, outcomes)  // committed: now visible to verification
+        return outcomes
     }
 
     /// ``apply(_:)`` on GRDB's writer queue, suspending instead of blocking a thread of
     /// the cooperative pool while SQLite syncs the file. Returns once committed.
     func applySuspending(_ writes: [PendingWrite]) async throws -> [WriteOutcome] {
-        try await pool.write { db in try self.applyInTransaction(writes, db) }
+        let outcomes = try await pool.write { db in try self.applyInTransaction(writes, db) }
+        registry.record(writes, outcomes)  // committed: now visible to verification
+        return outcomes
     }
 
     /// Makes the next `count` transactions throw after applying their writes, so that

@@ -18,6 +18,8 @@ public final class FollowStore: Sendable {
 
     let pool: DatabasePool
     let logger: Logger
+    /// Users, dids and session keys in memory, for verification lookups.
+    let registry: Registry
     /// Test hook: the number of upcoming transactions that fail after applying their writes.
     let injectedFailures = Mutex(0)
 
@@ -37,6 +39,7 @@ public final class FollowStore: Sendable {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try StoreSchema.migrator.migrate(pool)
         serverKey = try pool.write(StoreSchema.loadOrCreateServerKey)
+        registry = try pool.read { db in try Registry(db) }
         self.logger = logger
         logger.info("store opened", metadata: ["path": "\(path)", "server_pubkey": "\(serverKey.publicKey)"])
     }
@@ -50,31 +53,23 @@ public final class FollowStore: Sendable {
 
     /// The user registered as `userid`, if any.
     public func user(_ userid: String) throws -> StoredUser? {
-        try pool.read { db in try Self.fetchUser(userid, db) }
+        registry.user(userid)
     }
 
     /// The userid bound to the did, if any.
     public func userid(forDidType didType: String, didValue: String) throws -> String? {
-        try pool.read { db in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT userid FROM users WHERE did_type = ? AND did_value = ?"),
-                arguments: [didType, didValue])
-        }
+        registry.owner(didType: didType, didValue: didValue)
     }
 
     /// When the session key `pubkey` of `userid` expires (milliseconds), or nil when it was
     /// never bound or was revoked by a key rotation.
     public func sessionKeyExpiry(userid: String, pubkey: String) throws -> Int64? {
-        try pool.read { db in
-            try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT expires_at FROM session_keys WHERE userid = ? AND pubkey = ?"),
-                arguments: [userid, pubkey])
-        }
+        registry.sessionKeyExpiry(userid: userid, pubkey: pubkey)
     }
 
     /// True when `userid` is registered.
     public func isRegistered(_ userid: String) throws -> Bool {
-        try pool.read { db in try Self.userExists(userid, db) }
+        registry.user(userid) != nil
     }
 
     /// The state of the pair, or nil when no follow or cancel for it was ever applied.

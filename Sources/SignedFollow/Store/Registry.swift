@@ -1,0 +1,89 @@
+import GRDB
+import Synchronization
+
+/// Users, did bindings and session keys, mirrored in memory from the committed state, so
+/// that verification looks them up without a trip to the reader pool (a GRDB read costs
+/// 15 to 35 us, a dictionary lookup well under one; BENCHMARKS.md, "Write path").
+///
+/// Loaded when the store opens and updated by ``FollowStore/apply(_:)`` after each
+/// transaction commits and before it returns, so before any request in it is answered:
+/// a client that saw its registration or login acknowledged always finds it here. Users
+/// are never deleted; a re-registration replaces the main key and drops the sessions.
+final class Registry: Sendable {
+    private struct State {
+        var users: [String: StoredUser] = [:]
+        /// `did_type:did_value` to userid.
+        var owners: [String: String] = [:]
+        /// userid to session key (64 lowercase hex) to expiry.
+        var sessions: [String: [String: Int64]] = [:]
+    }
+
+    private let state: Mutex<State>
+
+    /// Loads every user and every session key from `db`.
+    init(_ db: Database) throws {
+        var loaded = State()
+        let users = try Row.fetchCursor(
+            db, sql: "SELECT userid, did_type, did_value, main_pubkey, registered_timestamp FROM users")
+        while let row = try users.next() {
+            let user = StoredUser(
+                userid: row[0], didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4])
+            loaded.users[user.userid] = user
+            loaded.owners[Self.didKey(user.didType, user.didValue)] = user.userid
+        }
+        let sessions = try Row.fetchCursor(db, sql: "SELECT userid, pubkey, expires_at FROM session_keys")
+        while let row = try sessions.next() {
+            loaded.sessions[row[0], default: [:]][row[1]] = row[2]
+        }
+        state = Mutex(loaded)
+    }
+
+    func user(_ userid: String) -> StoredUser? {
+        state.withLock { $0.users[userid] }
+    }
+
+    func owner(didType: String, didValue: String) -> String? {
+        state.withLock { $0.owners[Self.didKey(didType, didValue)] }
+    }
+
+    func sessionKeyExpiry(userid: String, pubkey: String) -> Int64? {
+        state.withLock { $0.sessions[userid]?[pubkey] }
+    }
+
+    /// The follower, its request key's session expiry and the target's registration, under
+    /// one lock, so the three answers come from the same committed state.
+    func followContext(userid: String, requestKey: String, targetUserid: String) -> FollowContext {
+        state.withLock { state in
+            guard let user = state.users[userid] else {
+                return FollowContext(user: nil, sessionKeyExpiry: nil, targetRegistered: false)
+            }
+            let expiry = user.mainPubkey == requestKey ? nil : state.sessions[userid]?[requestKey]
+            return FollowContext(user: user, sessionKeyExpiry: expiry, targetRegistered: state.users[targetUserid] != nil)
+        }
+    }
+
+    /// Mirrors the writes of a committed transaction that were applied.
+    func record(_ writes: [PendingWrite], _ outcomes: [WriteOutcome]) {
+        state.withLock { state in
+            for (write, outcome) in zip(writes, outcomes) {
+                guard case .applied = outcome else { continue }
+                switch write {
+                case .register(let registration):
+                    if state.users[registration.userid] != nil {
+                        state.sessions[registration.userid] = nil  // a rotation revokes every session
+                    }
+                    state.users[registration.userid] = StoredUser(
+                        userid: registration.userid, didType: registration.didType, didValue: registration.didValue,
+                        mainPubkey: registration.mainPubkey, registeredTimestamp: registration.timestamp)
+                    state.owners[Self.didKey(registration.didType, registration.didValue)] = registration.userid
+                case .login(let binding):
+                    state.sessions[binding.userid, default: [:]][binding.sessionPubkey] = binding.expiresAt
+                case .follow:
+                    continue
+                }
+            }
+        }
+    }
+
+    private static func didKey(_ didType: String, _ didValue: String) -> String { didType + ":" + didValue }
+}
