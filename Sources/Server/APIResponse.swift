@@ -17,7 +17,7 @@ struct APIResponse<Payload: Encodable & Sendable>: ResponseGenerator, Sendable {
     /// The HTTP response. Encoding these plain values cannot fail; if it ever did, the
     /// answer is a bare 500 rather than a half-written body.
     func makeResponse() -> Response {
-        guard let json = try? Self.encoder.encode(Envelope(code: code.rawValue, msg: msg, data: data)) else {
+        guard let json = try? responseEncoder.encode(Envelope(code: code.rawValue, msg: msg, data: data)) else {
             return Response(status: .internalServerError)
         }
         return Response(
@@ -32,12 +32,14 @@ struct APIResponse<Payload: Encodable & Sendable>: ResponseGenerator, Sendable {
         let data: Payload?
     }
 
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
 }
+
+/// One encoder for every response, configured once (not one per request).
+private let responseEncoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return encoder
+}()
 
 /// No `data`.
 struct NoData: Encodable, Sendable {}

@@ -21,27 +21,24 @@ struct SignedRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.post("/api/user_register_v2/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let write = try verifier.verify(try RegistrationRequest(body: body, headers: headers), receivedAt: receivedAt)
-                guard case .register(let registration) = write else { preconditionFailure() }
-                let outcome = try await writer.submit(write)
+                let registration = try verifier.verify(try RegistrationRequest(body: body, headers: headers), receivedAt: receivedAt)
+                let outcome = try await writer.submit(.register(registration))
                 return outcomeResponse(outcome, data: RegistrationData(
                     userid: registration.userid, did_type: registration.didType, did_value: registration.didValue))
             }
         }
         router.post("/api/user_login_v2/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let write = try verifier.verify(try LoginRequest(body: body, headers: headers), receivedAt: receivedAt)
-                guard case .login(let binding) = write else { preconditionFailure() }
-                let outcome = try await writer.submit(write)
+                let binding = try verifier.verify(try LoginRequest(body: body, headers: headers), receivedAt: receivedAt)
+                let outcome = try await writer.submit(.login(binding))
                 return outcomeResponse(outcome, data: LoginData(
                     userid: binding.userid, pubkey_value: binding.sessionPubkey, pubkey_expired_timestamp: binding.expiresAt))
             }
         }
         router.post("/api/following/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let write = try verifier.verify(try FollowRequest(body: body, headers: headers), receivedAt: receivedAt)
-                guard case .follow(let change) = write else { preconditionFailure() }
-                let outcome = try await writer.submit(write)
+                let change = try verifier.verify(try FollowRequest(body: body, headers: headers), receivedAt: receivedAt)
+                let outcome = try await writer.submit(.follow(change))
                 let following = try outcome.following
                     ?? store.pairState(userid: change.userid, targetUserid: change.targetUserid)?.following ?? false
                 return outcomeResponse(outcome, data: FollowData(following: following))

@@ -116,12 +116,12 @@ struct RejectionTests {
         Case(40007, "alice follows alice") { w in w.follow(target: RejectionTests.alice.userid) },
         Case(40101, "sign_content says For unfollow signature") { w in
             let request = w.follow()
-            let content = request["sign_content"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let content = request.text("sign_content")
             return w.resigned(request, content: content.replacingOccurrences(of: "For follow signature", with: "For unfollow signature"))
         },
         Case(40101, "sign_content names another address") { w in
             let request = w.follow()
-            let content = request["sign_content"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let content = request.text("sign_content")
             return w.resigned(request, content: content.replacingOccurrences(
                 of: RejectionTests.alice.address.lowercased, with: RejectionTests.bob.address.lowercased))
         },
@@ -132,13 +132,13 @@ struct RejectionTests {
         },
         Case(40101, "Issued At is not a real date") { w in
             let request = w.follow()
-            let content = request["sign_content"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let content = request.text("sign_content")
             let line = content.split(separator: "\n").last!
             return w.resigned(request, content: content.replacingOccurrences(of: line, with: "    Issued At: 2023/02/30 16:25"))
         },
         Case(40101, "Issued At is 30 hours from timestamp") { w in
             let request = w.follow()
-            let content = request["sign_content"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let content = request.text("sign_content")
             let line = content.split(separator: "\n").last!
             return w.resigned(request, content: content.replacingOccurrences(
                 of: line, with: "    Issued At: " + IssuedAt.format(w.now + 30 * 3_600_000, .yearFirst)))
@@ -146,7 +146,7 @@ struct RejectionTests {
         Case(40102, "the Nonce line hashes another timestamp") { w in
             let request = w.follow()
             let other = w.follow(at: w.now + 1)
-            let content = other["sign_content"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let content = other.text("sign_content")
             return w.resigned(request, content: content)
         },
         Case(40102, "login: signature_content is not the digest of the fields", Routes.login) { w in
@@ -155,13 +155,13 @@ struct RejectionTests {
         },
         Case(40103, "did_signature has v = 29") { w in
             let request = w.follow()
-            let signature = request["did_signature"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let signature = request.text("did_signature")
             return request.replacing("did_signature", with: .string(String(signature.dropLast(2)) + "1d"))
         },
         Case(40103, "did_signature is 64 hex digits") { w in w.follow().replacing("did_signature", with: .string("0x" + String(repeating: "ab", count: 32))) },
         Case(40103, "did_signature has a high s") { w in
             let request = w.follow()
-            let signature = request["did_signature"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let signature = request.text("did_signature")
             var bytes = try! Hex.decode(signature)
             let n = try! Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
             var borrow = 0
@@ -183,12 +183,12 @@ struct RejectionTests {
         },
         Case(40104, "did_signature is mallory's") { w in
             let request = w.follow()
-            let content = request["sign_content"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let content = request.text("sign_content")
             return w.resigned(request, content: content, by: RejectionTests.mallory)
         },
         Case(40104, "register: did_signature is mallory's", Routes.register) { w in
             let request = TestIdentity(seed: "carol").registration(timestamp: w.now)
-            let content = request["signature_content"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let content = request.text("signature_content")
             return w.resigned(request, content: content, by: RejectionTests.mallory, contentField: "signature_content")
         },
         Case(40105, "web3mq_user_signature signs another target") { w in
@@ -198,7 +198,7 @@ struct RejectionTests {
         },
         Case(40105, "login: login_signature is by another key", Routes.login) { w in
             let request = RejectionTests.alice.login(sessionKey: .generate(), expiresAt: w.now + 3_600_000, timestamp: w.now)
-            let content = request["signature_content"].flatMap { if case .string(let s) = $0 { s } else { nil } }!
+            let content = request.text("signature_content")
             return request.replacing("login_signature", with: .string(Ed25519KeyPair.generate().signature(for: content.utf8).base64))
         },
         Case(40106, "timestamp is 6 minutes old") { w in w.follow(at: w.now - 360_000) },
@@ -279,6 +279,14 @@ struct RejectionTests {
             40301, 40302, 40303, 40401, 40402, 40902, 41301,
         ]
         #expect(covered == expected)
+    }
+}
+
+extension SignedRequest {
+    /// The string member `name`; traps when it is absent or not a string (a test bug).
+    func text(_ name: String) -> String {
+        guard case .string(let value)? = self[name] else { preconditionFailure("no string member \(name)") }
+        return value
     }
 }
 

@@ -347,7 +347,7 @@ func pipeline(_ options: Options) async throws -> [String: Any] {
     let setupVerifier = Verifier(store: setup.store, policy: VerificationPolicy(), now: { serverNow })
     let registrations = try identities.map { identity in
         let signed = identity.registration(timestamp: serverNow - 60_000)
-        return try setupVerifier.verify(RegistrationRequest(body: signed.body, headers: signed.headers), receivedAt: serverNow)
+        return PendingWrite.register(try setupVerifier.verify(RegistrationRequest(body: signed.body, headers: signed.headers), receivedAt: serverNow))
     }
     setup.remove()
 
@@ -440,7 +440,7 @@ func pipelineRound(
                     while case let index = counter.next(), index < arrivals.count {
                         let arrival = arrivals[index]
                         let request = try FollowRequest(body: arrival.body, headers: arrival.headers)
-                        let write = try verifier.verify(request, receivedAt: serverNow)
+                        let write = PendingWrite.follow(try verifier.verify(request, receivedAt: serverNow))
                         let outcome = try await writer.submit(write)
                         check(outcome == .applied(following: true), "follow \(index) was not applied: \(outcome)")
                     }
@@ -467,7 +467,7 @@ func stageBreakdown(
     defer { readStore.remove() }
     try register(registrations, in: readStore.store)
     let verifier = Verifier(store: readStore.store, policy: VerificationPolicy(), now: { serverNow })
-    let writes = try requests.map { try verifier.verify($0, receivedAt: serverNow) }
+    let writes = try requests.map { PendingWrite.follow(try verifier.verify($0, receivedAt: serverNow)) }
 
     typealias Stage = (name: String, run: () async throws -> Timing)
     let stages: [Stage] = [

@@ -17,7 +17,7 @@ public struct VerificationPolicy: Sendable, Equatable {
 }
 
 /// Runs the checks of PROTOCOL.md sections 2, 3, 4 and 6 on a decoded request and, when
-/// all pass, returns the write for the group-commit writer. The ordering rules of
+/// all pass, returns the write for the group-commit writer (wrap it in ``PendingWrite``). The ordering rules of
 /// section 4 step 11, replays and registration conflicts are decided by the store,
 /// inside the transaction.
 ///
@@ -44,7 +44,7 @@ public struct Verifier: Sendable {
     }
 
     /// Section 4: a follow or cancel.
-    public func verify(_ request: FollowRequest, receivedAt: Int64) throws -> PendingWrite {
+    public func verify(_ request: FollowRequest, receivedAt: Int64) throws -> FollowChange {
         try checkWindow(request.timestamp)
         guard request.targetUserid != request.userid else { throw RequestError(.followSelf, "cannot follow yourself") }
         let requestKeyHex = Hex.encode(request.requestKey)
@@ -70,13 +70,13 @@ public struct Verifier: Sendable {
         let audit = AuditRecord(
             kind: request.follows ? "follow" : "cancel", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
-        return .follow(FollowChange(
+        return FollowChange(
             userid: request.userid, targetUserid: request.targetUserid, follow: request.follows,
-            timestamp: request.timestamp, nonce: nonce.hexString, audit: audit))
+            timestamp: request.timestamp, nonce: nonce.hexString, audit: audit)
     }
 
     /// Section 2: a registration (or a re-registration that rotates the main key).
-    public func verify(_ request: RegistrationRequest, receivedAt: Int64) throws -> PendingWrite {
+    public func verify(_ request: RegistrationRequest, receivedAt: Int64) throws -> Registration {
         try checkWindow(request.timestamp)
         let didValue = request.didAddress.lowercased
         // The store decides conflicts in the transaction; this read spares a recovery.
@@ -98,13 +98,13 @@ public struct Verifier: Sendable {
         let audit = AuditRecord(
             kind: "register", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
-        return .register(Registration(
+        return Registration(
             userid: request.userid, didType: request.didType.rawValue, didValue: didValue,
-            mainPubkey: Hex.encode(request.mainPubkey), timestamp: request.timestamp, nonce: nonce.hexString, audit: audit))
+            mainPubkey: Hex.encode(request.mainPubkey), timestamp: request.timestamp, nonce: nonce.hexString, audit: audit)
     }
 
     /// Section 3: binding a session key signed by the main key.
-    public func verify(_ request: LoginRequest, receivedAt: Int64) throws -> PendingWrite {
+    public func verify(_ request: LoginRequest, receivedAt: Int64) throws -> SessionBinding {
         try checkWindow(request.timestamp)
         let clock = now()
         guard request.expiresAt > clock, request.expiresAt - clock <= policy.sessionExpiryCapMilliseconds else {
@@ -129,9 +129,9 @@ public struct Verifier: Sendable {
         let audit = AuditRecord(
             kind: "login", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
-        return .login(SessionBinding(
+        return SessionBinding(
             userid: request.userid, mainPubkey: user.mainPubkey, sessionPubkey: Hex.encode(request.sessionPubkey),
-            expiresAt: request.expiresAt, timestamp: request.timestamp, audit: audit))
+            expiresAt: request.expiresAt, timestamp: request.timestamp, audit: audit)
     }
 
     // MARK: - Checks
