@@ -30,7 +30,7 @@ final class FollowStoreTests: Sendable {
                 SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name
                 """)
         }
-        #expect(tables == ["applied_nonces", "audit_log", "follow_pairs", "server_key", "session_keys", "users"])
+        #expect(tables == ["audit_log", "follow_pairs", "follow_pairs_progress", "server_key", "session_keys", "users"])
         let indexes = try store.pool.read { db in try db.indexes(on: "follow_pairs").map(\.name) }
         #expect(Set(indexes).isSuperset(of: ["follow_pairs_by_target", "follow_pairs_by_user"]))
         let pragmas = "SELECT * FROM pragma_journal_mode, pragma_synchronous, pragma_foreign_keys"
@@ -81,7 +81,7 @@ final class FollowStoreTests: Sendable {
         #expect(try store.userid(forDidType: "eth", didValue: alice.didValue) == "user:alice")
         #expect(try store.isRegistered("user:alice"))
         #expect(try !store.isRegistered("user:bob"))
-        #expect(try store.isNonceApplied(alice.nonce))
+        #expect(try store.isNonceApplied(alice.nonce, signedTimestamp: alice.timestamp))
         #expect(try store.auditEntries(afterSeq: 0, limit: 10).map(\.kind) == ["register"])
     }
 
@@ -214,7 +214,7 @@ final class FollowStoreTests: Sendable {
         #expect(try store.apply([.follow(olderCancel), .follow(olderFollow)]) == [.stale, .stale])
         #expect(try store.counts() == before)
         #expect(try store.pair("user:a", "user:b") == pair)
-        #expect(try !store.isNonceApplied(olderCancel.nonce))
+        #expect(try !store.isNonceApplied(olderCancel.nonce, signedTimestamp: olderCancel.timestamp))
     }
 
     @Test("on equal timestamps a cancel beats a follow, whichever arrives first")
@@ -355,6 +355,78 @@ final class FollowStoreTests: Sendable {
         #expect(try store.counts() == before)
         #expect(try store.auditHead()?.hash == head?.hash)
         #expect(try store.apply(writes) == [.applied(following: nil), .applied(following: true)])
+    }
+}
+
+// MARK: Pairs materialised from the audit log
+
+extension FollowStoreTests {
+    /// `follow_pairs` and its progress mark, read directly (without the pending pairs).
+    func materialized(_ store: FollowStore) throws -> (rows: Int, following: Int, progress: Int64) {
+        try store.pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM follow_pairs), (SELECT count(*) FROM follow_pairs WHERE following = 1),
+                       (SELECT seq FROM follow_pairs_progress)
+                """)!
+            return (row[0], row[1], row[2])
+        }
+    }
+
+    @Test("a committed follow is seen by pair reads and rules before follow_pairs has it, and after")
+    func pendingPairsAreVisible() throws {
+        try StoreFixture.registerUsers(["user:a", "user:b", "user:c"], in: store)
+        #expect(try store.apply([.follow("user:a", "user:b", at: 10), .follow("user:a", "user:c", at: 10)])
+            == [.applied(following: true), .applied(following: true)])
+        #expect(store.pendingPairCount == 2)
+        #expect(try materialized(store).rows == 0)
+        #expect(try store.pair("user:a", "user:b") == PairState(
+            following: true, latestTimestamp: 10, latestIsCancel: false, followedAt: 10))
+        // The rules see the pending state: an older cancel is stale, a replay already applied.
+        #expect(try store.apply(.cancel("user:a", "user:b", at: 9)) == .stale)
+        #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .alreadyApplied)
+
+        try store.materializePairs()
+        #expect(store.pendingPairCount == 0)
+        #expect(try materialized(store) == (2, 2, 5))  // 3 registrations, 2 follows
+        #expect(try store.pair("user:a", "user:b")?.followedAt == 10)
+        #expect(try store.apply(.cancel("user:a", "user:b", at: 9)) == .stale)
+        #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .alreadyApplied)
+        // A change of a materialised pair goes pending again and wins over the table.
+        #expect(try store.apply(.cancel("user:a", "user:b", at: 11)) == .applied(following: false))
+        #expect(try store.pair("user:a", "user:b")?.following == false)
+        #expect(try materialized(store).following == 2)
+        #expect(try store.counts().followingEdges == 1)
+        #expect(try materialized(store) == (2, 1, 6))
+    }
+
+    @Test("pairs committed but not materialised when the process stopped are rebuilt from the audit log on open")
+    func openRecoversPendingPairs() throws {
+        try StoreFixture.registerUsers(["user:a", "user:b", "user:c"], in: store)
+        _ = try store.apply([.follow("user:a", "user:b", at: 10), .follow("user:b", "user:a", at: 10)])
+        try store.materializePairs()
+        // Not materialised: a newer follow and cancel of a materialised pair, a new pair
+        // followed twice (followed_at must stay the first date), and a follow then cancel.
+        _ = try store.apply([
+            .cancel("user:a", "user:b", at: 20), .follow("user:a", "user:c", at: 21),
+            .follow("user:a", "user:c", at: 22), .follow("user:c", "user:b", at: 23),
+        ])
+        _ = try store.apply(.cancel("user:c", "user:b", at: 24))
+        let expected = try [("user:a", "user:b"), ("user:b", "user:a"), ("user:a", "user:c"), ("user:c", "user:b")]
+            .map { try store.pair($0.0, $0.1) }
+        #expect(expected[2] == PairState(following: true, latestTimestamp: 22, latestIsCancel: false, followedAt: 21))
+        #expect(try materialized(store) == (2, 2, 5))
+        try store.close()  // as a crash would: the pending pairs are lost with the process
+
+        let reopened = try FollowStore(path: path, logger: storeTestLogger)
+        defer { try? reopened.close() }
+        #expect(reopened.pendingPairCount == 0)
+        #expect(try materialized(reopened) == (4, 2, 10))
+        let recovered = try [("user:a", "user:b"), ("user:b", "user:a"), ("user:a", "user:c"), ("user:c", "user:b")]
+            .map { try reopened.pair($0.0, $0.1) }
+        #expect(recovered == expected)
+        #expect(try reopened.apply(.follow("user:a", "user:c", at: 22)) == .alreadyApplied)
+        #expect(try reopened.apply(.follow("user:c", "user:b", at: 23)) == .alreadyApplied)
+        #expect(try reopened.apply(.follow("user:c", "user:b", at: 22)) == .stale)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Keccak
 import Logging
 import ServiceLifecycle
@@ -35,8 +36,21 @@ final class GroupCommitWriterTests: Sendable {
         let reopened = try FollowStore(path: path, logger: storeTestLogger)
         #expect(try reopened.isRegistered("user:a") && reopened.isRegistered("user:b"))
         #expect(try reopened.pairState(userid: "user:a", targetUserid: "user:b")?.following == true)
-        #expect(try reopened.isNonceApplied(follow.nonce))
+        #expect(try reopened.isNonceApplied(follow.nonce, signedTimestamp: follow.timestamp))
         #expect(try reopened.counts().auditEntries == 3)
+    }
+
+    @Test("once its queue is empty, the writer writes committed pair states to follow_pairs")
+    func writerMaterializesWhenIdle() async throws {
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        try await withRunningWriter(store) { writer in
+            #expect(try await writer.submit(.follow("user:a", "user:b", at: 10)) == .applied(following: true))
+            try await eventually { store.pendingPairCount == 0 }
+            let rows = try await store.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM follow_pairs WHERE following = 1")!
+            }
+            #expect(rows == 1)
+        }
     }
 
     @Test("200 concurrent submits get their own outcomes and share two transactions")

@@ -2,9 +2,15 @@ import Foundation
 import GRDB
 import Keccak
 import Synchronization
+import WalletCrypto
 
 // The write path: the ordering, replay and binding rules of PROTOCOL.md sections 2 to 4,
 // checked inside the transaction that applies them, and the audit chain of section 10.
+//
+// A follow's transaction appends its audit row, which carries the follow's nonce, signed
+// timestamp and the two users' numbers: that row is the committed record of the edge. The
+// pair's new state goes to the pending pairs, and from there to `follow_pairs` in a later,
+// larger transaction (FollowStore+Materialize.swift).
 
 extension FollowStore {
     /// Applies `writes` in order in ONE transaction and returns one outcome per write.
@@ -14,17 +20,13 @@ extension FollowStore {
     /// appends exactly one audit entry. When anything throws, the whole transaction rolls
     /// back, nothing is written, and the error is rethrown: every write of the call failed.
     public func apply(_ writes: [PendingWrite]) throws -> [WriteOutcome] {
-        let outcomes = try pool.write { db in try self.applyInTransaction(writes, db) }
-        registry.record(writes, outcomes)  // committed: now visible to verification
-        return outcomes
+        try pool.writeWithoutTransaction { db in try self.commit(writes, db) }
     }
 
     /// ``apply(_:)`` on GRDB's writer queue, suspending instead of blocking a thread of
     /// the cooperative pool while SQLite syncs the file. Returns once committed.
     func applySuspending(_ writes: [PendingWrite]) async throws -> [WriteOutcome] {
-        let outcomes = try await pool.write { db in try self.applyInTransaction(writes, db) }
-        registry.record(writes, outcomes)  // committed: now visible to verification
-        return outcomes
+        try await pool.writeWithoutTransaction { db in try self.commit(writes, db) }
     }
 
     /// Makes the next `count` transactions throw after applying their writes, so that
@@ -33,21 +35,42 @@ extension FollowStore {
         injectedFailures.withLock { $0 = count }
     }
 
-    private func applyInTransaction(_ writes: [PendingWrite], _ db: Database) throws -> [WriteOutcome] {
+    /// One transaction; once it has committed, and still on the writer's queue (so before
+    /// the next transaction and before any answer), its effects become visible to
+    /// verification (the registry) and to later rules (the pending pairs).
+    private func commit(_ writes: [PendingWrite], _ db: Database) throws -> [WriteOutcome] {
+        var effects = BatchEffects()
+        var outcomes: [WriteOutcome] = []
+        try db.inTransaction(.immediate) {
+            outcomes = try applyInTransaction(writes, &effects, db)
+            return .commit
+        }
+        registry.record(writes, outcomes, newNumbers: effects.newNumbers)
+        pending.withLock { pending in
+            pending.states.merge(effects.pairs) { _, new in new }
+            pending.throughSeq = max(pending.throughSeq, effects.lastSeq)
+        }
+        return outcomes
+    }
+
+    private func applyInTransaction(
+        _ writes: [PendingWrite], _ effects: inout BatchEffects, _ db: Database
+    ) throws -> [WriteOutcome] {
         var chain = try AuditAppender(db)
         var outcomes: [WriteOutcome] = []
         outcomes.reserveCapacity(writes.count)
         for write in writes {
-            let outcome = switch write {
-            case .register(let registration): try Self.applyRegistration(registration, db)
-            case .login(let binding): try Self.applyLogin(binding, db)
-            case .follow(let change): try Self.applyFollow(change, db)
+            let (outcome, columns) = switch write {
+            case .register(let registration): try applyRegistration(registration, &effects, db)
+            case .login(let binding): try applyLogin(binding, db)
+            case .follow(let change): try applyFollow(change, &effects, db)
             }
             if case .applied = outcome {
-                try chain.append(write.audit, db)
+                try chain.append(write.audit, columns, db)
             }
             outcomes.append(outcome)
         }
+        effects.lastSeq = chain.seq
         let fail = injectedFailures.withLock { remaining in
             guard remaining > 0 else { return false }
             remaining -= 1
@@ -61,22 +84,29 @@ extension FollowStore {
 
     /// PROTOCOL.md section 2: a did and a userid bind once; a newer registration by the
     /// same pair rotates the main key and revokes the sessions signed by the old one.
-    private static func applyRegistration(_ registration: Registration, _ db: Database) throws -> WriteOutcome {
-        if try nonceExists(registration.nonce, db) { return .alreadyApplied }
+    private func applyRegistration(
+        _ registration: Registration, _ effects: inout BatchEffects, _ db: Database
+    ) throws -> (WriteOutcome, AuditColumns) {
+        let nonce = try Self.nonceBytes(registration.nonce)
+        if try Self.nonceExists(nonce, signedTimestamp: registration.timestamp, db) {
+            return (.alreadyApplied, AuditColumns())
+        }
         let didOwner = try String.fetchOne(
             db.cachedStatement(sql: "SELECT userid FROM users WHERE did_type = ? AND did_value = ?"),
             arguments: [registration.didType, registration.didValue])
-        if let didOwner, didOwner != registration.userid { return .conflict }
+        if let didOwner, didOwner != registration.userid { return (.conflict, AuditColumns()) }
 
-        if let existing = try fetchUser(registration.userid, db) {
+        let number: Int64
+        if let (existingNumber, existing) = try Self.fetchNumberedUser(registration.userid, db) {
             guard existing.didType == registration.didType, existing.didValue == registration.didValue else {
-                return .conflict
+                return (.conflict, AuditColumns())
             }
-            guard registration.timestamp > existing.registeredTimestamp else { return .stale }
-            try db.cachedStatement(sql: "UPDATE users SET main_pubkey = ?, registered_timestamp = ? WHERE userid = ?")
-                .execute(arguments: [registration.mainPubkey, registration.timestamp, registration.userid])
+            guard registration.timestamp > existing.registeredTimestamp else { return (.stale, AuditColumns()) }
+            try db.cachedStatement(sql: "UPDATE users SET main_pubkey = ?, registered_timestamp = ? WHERE user_no = ?")
+                .execute(arguments: [registration.mainPubkey, registration.timestamp, existingNumber])
             try db.cachedStatement(sql: "DELETE FROM session_keys WHERE userid = ?")
                 .execute(arguments: [registration.userid])
+            number = existingNumber
         } else {
             try db.cachedStatement(sql: """
                 INSERT INTO users (userid, did_type, did_value, main_pubkey, registered_timestamp)
@@ -86,86 +116,112 @@ extension FollowStore {
                     registration.userid, registration.didType, registration.didValue, registration.mainPubkey,
                     registration.timestamp,
                 ])
+            number = db.lastInsertedRowID
+            effects.newNumbers[registration.userid] = number
         }
-        try recordNonce(registration.nonce, kind: registration.audit.kind, db)
-        return .applied(following: nil)
+        return (.applied(following: nil), AuditColumns(nonce: nonce, signedTimestamp: registration.timestamp, userNo: number))
     }
 
     /// PROTOCOL.md section 3: the login must be signed by the user's current main key,
     /// which a rotation between verification and commit may have replaced. Binding the
     /// same key again only moves its expiry, so a login needs no nonce.
-    private static func applyLogin(_ binding: SessionBinding, _ db: Database) throws -> WriteOutcome {
-        guard let user = try fetchUser(binding.userid, db) else { return .userNotRegistered }
-        guard user.mainPubkey == binding.mainPubkey else { return .keyNotBound }
+    private func applyLogin(_ binding: SessionBinding, _ db: Database) throws -> (WriteOutcome, AuditColumns) {
+        guard let (number, user) = try Self.fetchNumberedUser(binding.userid, db) else {
+            return (.userNotRegistered, AuditColumns())
+        }
+        guard user.mainPubkey == binding.mainPubkey else { return (.keyNotBound, AuditColumns()) }
         try db.cachedStatement(sql: """
             INSERT INTO session_keys (userid, pubkey, expires_at) VALUES (?, ?, ?)
             ON CONFLICT (userid, pubkey) DO UPDATE SET expires_at = excluded.expires_at
             """)
             .execute(arguments: [binding.userid, binding.sessionPubkey, binding.expiresAt])
-        return .applied(following: nil)
+        return (.applied(following: nil), AuditColumns(userNo: number))
     }
 
     /// PROTOCOL.md section 4 step 11: a replayed nonce first; then the newest signed
     /// timestamp wins, and on equal timestamps a cancel beats a follow.
-    private static func applyFollow(_ change: FollowChange, _ db: Database) throws -> WriteOutcome {
-        if try nonceExists(change.nonce, db) { return .alreadyApplied }
-        guard try userExists(change.userid, db) else { return .userNotRegistered }
-        guard try userExists(change.targetUserid, db) else { return .targetNotRegistered }
-
-        let pair = try fetchPair(change.userid, change.targetUserid, db)
-        if let pair {
-            if change.timestamp < pair.latestTimestamp { return .stale }
-            if change.timestamp == pair.latestTimestamp, pair.latestIsCancel, change.follow { return .stale }
+    ///
+    /// An applied change never has a timestamp newer than its pair's latest, so the nonce
+    /// index is only consulted for a change that is not newer: for the usual fresh follow,
+    /// the rules cost two dictionary lookups and no read.
+    private func applyFollow(
+        _ change: FollowChange, _ effects: inout BatchEffects, _ db: Database
+    ) throws -> (WriteOutcome, AuditColumns) {
+        let (committedUser, committedTarget) = registry.numbers(change.userid, change.targetUserid)
+        guard let userNo = committedUser ?? effects.newNumbers[change.userid] else {
+            return (.userNotRegistered, AuditColumns())
         }
-        let followedAt: Int64?
-        if !change.follow {
-            followedAt = nil
-        } else if let pair, pair.following {
-            followedAt = pair.followedAt  // following again keeps the date it started
-        } else {
-            followedAt = change.timestamp
+        guard let targetNo = committedTarget ?? effects.newNumbers[change.targetUserid] else {
+            return (.targetNotRegistered, AuditColumns())
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO follow_pairs (userid, target_userid, following, latest_timestamp, latest_is_cancel, followed_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (userid, target_userid) DO UPDATE SET
-                following = excluded.following, latest_timestamp = excluded.latest_timestamp,
-                latest_is_cancel = excluded.latest_is_cancel, followed_at = excluded.followed_at
-            """)
-            .execute(arguments: [
-                change.userid, change.targetUserid, change.follow, change.timestamp, !change.follow, followedAt,
-            ])
-        try recordNonce(change.nonce, kind: change.audit.kind, db)
-        return .applied(following: change.follow)
+        let key = PairKey(userNo: userNo, targetNo: targetNo)
+        let pair = try effects.pairs[key] ?? pairState(key, db)
+        let nonce = try Self.nonceBytes(change.nonce)
+        if let pair, change.timestamp <= pair.latestTimestamp {
+            if try Self.nonceExists(nonce, signedTimestamp: change.timestamp, db) {
+                return (.alreadyApplied, AuditColumns())
+            }
+            if change.timestamp < pair.latestTimestamp { return (.stale, AuditColumns()) }
+            if pair.latestIsCancel, change.follow { return (.stale, AuditColumns()) }
+        }
+        effects.pairs[key] = PairState.after(pair, follow: change.follow, timestamp: change.timestamp)
+        let columns = AuditColumns(nonce: nonce, signedTimestamp: change.timestamp, userNo: userNo, targetNo: targetNo)
+        return (.applied(following: change.follow), columns)
     }
 
-    private static func recordNonce(_ nonce: String, kind: String, _ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO applied_nonces (nonce, kind) VALUES (?, ?)")
-            .execute(arguments: [nonce, kind])
+    /// The committed state of a pair: pending, else as `follow_pairs` has it.
+    func pairState(_ key: PairKey, _ db: Database) throws -> PairState? {
+        if let state = pending.withLock({ $0.states[key] }) { return state }
+        return try Self.fetchPair(key, db)
     }
+
+    private static func nonceBytes(_ nonce: String) throws -> [UInt8] {
+        try Hex.decode(nonce, byteCount: 28)
+    }
+}
+
+/// What a transaction changed besides its rows, published once it commits.
+private struct BatchEffects {
+    /// The numbers of the users it registered.
+    var newNumbers: [String: Int64] = [:]
+    /// The new state of every pair it changed.
+    var pairs: [PairKey: PairState] = [:]
+    /// The `seq` of its last audit entry (of the log's last entry when it appended none).
+    var lastSeq: Int64 = 0
+}
+
+/// The columns of an audit row that record what its request changed (see StoreSchema).
+struct AuditColumns {
+    var nonce: [UInt8]?
+    var signedTimestamp: Int64?
+    var userNo: Int64?
+    var targetNo: Int64?
 }
 
 /// Appends audit entries within one transaction, carrying the chain's head from entry
 /// to entry so that the head is read once per transaction.
 private struct AuditAppender {
-    private var seq: Int64
+    private(set) var seq: Int64
     private var hash: [UInt8]
 
     init(_ db: Database) throws {
         (seq, hash) = try FollowStore.fetchAuditHead(db) ?? (0, AuditChain.genesisHash)
     }
 
-    mutating func append(_ record: AuditRecord, _ db: Database) throws {
+    mutating func append(_ record: AuditRecord, _ columns: AuditColumns, _ db: Database) throws {
         let next = seq + 1
         let digest = AuditChain.hash(prevHash: hash, seq: next, record: record).bytes
         // GRDB binds empty Data as NULL; coalesce keeps an empty body an empty blob.
         try db.cachedStatement(sql: """
-            INSERT INTO audit_log (seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, coalesce(?, x''), ?, ?)
+            INSERT INTO audit_log (
+                seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash,
+                nonce, signed_timestamp, user_no, target_no)
+            VALUES (?, ?, ?, ?, ?, coalesce(?, x''), ?, ?, ?, ?, ?, ?)
             """)
             .execute(arguments: [
                 next, record.kind, record.receivedAt, record.requestPubkey, record.didkey, Data(record.body),
-                Data(hash), Data(digest),
+                Data(hash), Data(digest), columns.nonce.map { Data($0) }, columns.signedTimestamp, columns.userNo,
+                columns.targetNo,
             ])
         (seq, hash) = (next, digest)
     }

@@ -4,13 +4,16 @@ import Logging
 import Synchronization
 import WalletCrypto
 
-/// The service's durable state in one SQLite file: users, session keys, follow pairs,
-/// applied nonces and the audit log (PROTOCOL.md sections 2 to 4 and 10).
+/// The service's durable state in one SQLite file: users, session keys, follow pairs and
+/// the audit log, whose rows also keep each request's nonce (PROTOCOL.md sections 2 to 4
+/// and 10).
 ///
 /// The file is opened in WAL mode with `synchronous = FULL`, so a committed transaction
 /// survives a power cut. Reads run on a pool of reader connections and never wait for
 /// the writer; writes go through ``apply(_:)``, one transaction per call, normally from
-/// a ``GroupCommitWriter``.
+/// a ``GroupCommitWriter``. A follow's commit appends its audit row; its pair's state
+/// reaches `follow_pairs` later (``materializePairs()``), and every read of a pair's state
+/// sees it at once.
 public final class FollowStore: Sendable {
     /// The server's own ed25519 key, created on the first start and kept in the database,
     /// which signs the audit head. Never logged.
@@ -20,6 +23,8 @@ public final class FollowStore: Sendable {
     let logger: Logger
     /// Users, dids and session keys in memory, for verification lookups.
     let registry: Registry
+    /// Pair states committed in audit rows and not yet in `follow_pairs`.
+    let pending = Mutex(PendingPairs())
     /// Test hook: the number of upcoming transactions that fail after applying their writes.
     let injectedFailures = Mutex(0)
 
@@ -41,6 +46,7 @@ public final class FollowStore: Sendable {
         serverKey = try pool.write(StoreSchema.loadOrCreateServerKey)
         registry = try pool.read { db in try Registry(db) }
         self.logger = logger
+        try pool.writeWithoutTransaction { db in try self.recoverPendingPairs(db) }
         logger.info("store opened", metadata: ["path": "\(path)", "server_pubkey": "\(serverKey.publicKey)"])
     }
 
@@ -74,21 +80,30 @@ public final class FollowStore: Sendable {
 
     /// The state of the pair, or nil when no follow or cancel for it was ever applied.
     public func pairState(userid: String, targetUserid: String) throws -> PairState? {
-        try pool.read { db in try Self.fetchPair(userid, targetUserid, db) }
+        let (userNo, targetNo) = registry.numbers(userid, targetUserid)
+        guard let userNo, let targetNo else { return nil }
+        let key = PairKey(userNo: userNo, targetNo: targetNo)
+        // Pending first: a state leaves the pending pairs only after `follow_pairs` has it.
+        if let state = pending.withLock({ $0.states[key] }) { return state }
+        return try pool.read { db in try Self.fetchPair(key, db) }
     }
 
-    /// True when a registration or follow with this nonce was applied.
-    public func isNonceApplied(_ nonce: String) throws -> Bool {
-        try pool.read { db in try Self.nonceExists(nonce, db) }
+    /// True when a registration or follow with this nonce (56 hex digits) and this signed
+    /// timestamp was applied.
+    public func isNonceApplied(_ nonce: String, signedTimestamp: Int64) throws -> Bool {
+        let bytes = try Hex.decode(nonce, byteCount: 28)
+        return try pool.read { db in try Self.nonceExists(bytes, signedTimestamp: signedTimestamp, db) }
     }
 
-    /// The row count of every table, from one snapshot.
+    /// The row count of every table, from one snapshot, after materialising the pending
+    /// pairs (so that two counts around a write compare committed states).
     public func counts() throws -> StoreCounts {
-        try pool.read { db in
+        try materializePairs()
+        return try pool.read { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM session_keys),
                        (SELECT count(*) FROM follow_pairs), (SELECT count(*) FROM follow_pairs WHERE following = 1),
-                       (SELECT count(*) FROM applied_nonces), (SELECT count(*) FROM audit_log)
+                       (SELECT count(nonce) FROM audit_log), (SELECT count(*) FROM audit_log)
                 """)!
             return StoreCounts(
                 users: row[0], sessionKeys: row[1], followPairs: row[2], followingEdges: row[3],
@@ -122,32 +137,35 @@ public final class FollowStore: Sendable {
 
     // MARK: Queries shared by reads and writes
 
-    static func fetchUser(_ userid: String, _ db: Database) throws -> StoredUser? {
+    /// The user registered as `userid` with its number (`users.user_no`), if any.
+    static func fetchNumberedUser(_ userid: String, _ db: Database) throws -> (Int64, StoredUser)? {
         let statement = try db.cachedStatement(sql: """
-            SELECT did_type, did_value, main_pubkey, registered_timestamp FROM users WHERE userid = ?
+            SELECT user_no, did_type, did_value, main_pubkey, registered_timestamp FROM users WHERE userid = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [userid]) else { return nil }
-        return StoredUser(
-            userid: userid, didType: row[0], didValue: row[1], mainPubkey: row[2], registeredTimestamp: row[3])
+        let user = StoredUser(
+            userid: userid, didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4])
+        return (row[0], user)
     }
 
-    static func userExists(_ userid: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM users WHERE userid = ?)"), arguments: [userid])!
-    }
-
-    static func fetchPair(_ userid: String, _ targetUserid: String, _ db: Database) throws -> PairState? {
+    /// The pair's state as `follow_pairs` has it (without the pending pairs).
+    static func fetchPair(_ key: PairKey, _ db: Database) throws -> PairState? {
         let statement = try db.cachedStatement(sql: """
             SELECT following, latest_timestamp, latest_is_cancel, followed_at
-            FROM follow_pairs WHERE userid = ? AND target_userid = ?
+            FROM follow_pairs WHERE user_no = ? AND target_no = ?
             """)
-        guard let row = try Row.fetchOne(statement, arguments: [userid, targetUserid]) else { return nil }
+        guard let row = try Row.fetchOne(statement, arguments: [key.userNo, key.targetNo]) else { return nil }
         return PairState(following: row[0], latestTimestamp: row[1], latestIsCancel: row[2], followedAt: row[3])
     }
 
-    static func nonceExists(_ nonce: String, _ db: Database) throws -> Bool {
+    /// True when an audit entry carries this nonce with this signed timestamp: one search
+    /// of `audit_log_by_nonce`.
+    static func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM applied_nonces WHERE nonce = ?)"), arguments: [nonce])!
+            db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM audit_log WHERE signed_timestamp = ? AND nonce = ? AND nonce IS NOT NULL)
+                """),
+            arguments: [signedTimestamp, Data(nonce)])!
     }
 
     static func fetchAuditHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8])? {

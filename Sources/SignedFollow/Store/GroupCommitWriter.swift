@@ -30,24 +30,32 @@ public enum WriterError: Error, Sendable, Equatable {
 public final class GroupCommitWriter: Service, Sendable {
     private let store: FollowStore
     private let maxBatchSize: Int
+    private let materializeThreshold: Int
     private let logger: Logger
     /// Test hook, awaited before each transaction with its number of writes.
     private let beforeTransaction: (@Sendable (Int) async -> Void)?
     private let state = Mutex(State())
 
     /// A writer for `store` whose transactions carry at most `maxBatchSize` writes (a
-    /// single `submit(batch:)` larger than that still commits whole, alone).
-    public convenience init(store: FollowStore, maxBatchSize: Int = 256, logger: Logger) {
-        self.init(store: store, maxBatchSize: maxBatchSize, logger: logger, beforeTransaction: nil)
+    /// single `submit(batch:)` larger than that still commits whole, alone), and which
+    /// writes pending pairs to `follow_pairs` whenever its queue is empty or
+    /// `materializeThreshold` pairs are pending.
+    public convenience init(
+        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384, logger: Logger
+    ) {
+        self.init(
+            store: store, maxBatchSize: maxBatchSize, materializeThreshold: materializeThreshold, logger: logger,
+            beforeTransaction: nil)
     }
 
     init(
-        store: FollowStore, maxBatchSize: Int, logger: Logger,
+        store: FollowStore, maxBatchSize: Int, materializeThreshold: Int = 16384, logger: Logger,
         beforeTransaction: (@Sendable (Int) async -> Void)?
     ) {
         precondition(maxBatchSize >= 1, "maxBatchSize must be at least 1")
         self.store = store
         self.maxBatchSize = maxBatchSize
+        self.materializeThreshold = materializeThreshold
         self.logger = logger
         self.beforeTransaction = beforeTransaction
     }
@@ -92,7 +100,11 @@ public final class GroupCommitWriter: Service, Sendable {
         await withTaskCancellationOrGracefulShutdownHandler {
             while let jobs = await nextJobs() {
                 await commit(jobs)
+                if queuedWriteCount == 0 || store.pendingPairCount >= materializeThreshold {
+                    await materializePairs()
+                }
             }
+            await materializePairs()
         } onCancelOrGracefulShutdown: {
             self.beginShutdown()
         }
@@ -125,6 +137,19 @@ public final class GroupCommitWriter: Service, Sendable {
                     if state.withLock({ $0.park(wake) }) == false { wake.resume() }
                 }
             }
+        }
+    }
+
+    /// Writes the pending pair states to `follow_pairs`: when the queue is empty, so that
+    /// lists catch up at once while there is time, and under load when
+    /// `materializeThreshold` pairs are pending, so that each page is written once for
+    /// many changes. It runs after the answers of the transaction before it went out.
+    private func materializePairs() async {
+        do {
+            try await store.materializePairsSuspending()
+        } catch {
+            logger.error(
+                "writing pending pairs failed; they stay pending", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 

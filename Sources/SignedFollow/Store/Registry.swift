@@ -12,6 +12,8 @@ import Synchronization
 final class Registry: Sendable {
     private struct State {
         var users: [String: StoredUser] = [:]
+        /// userid to `users.user_no`, the number that `follow_pairs` and `audit_log` use.
+        var numbers: [String: Int64] = [:]
         /// `did_type:did_value` to userid.
         var owners: [String: String] = [:]
         /// userid to session key (64 lowercase hex) to expiry.
@@ -24,11 +26,12 @@ final class Registry: Sendable {
     init(_ db: Database) throws {
         var loaded = State()
         let users = try Row.fetchCursor(
-            db, sql: "SELECT userid, did_type, did_value, main_pubkey, registered_timestamp FROM users")
+            db, sql: "SELECT userid, did_type, did_value, main_pubkey, registered_timestamp, user_no FROM users")
         while let row = try users.next() {
             let user = StoredUser(
                 userid: row[0], didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4])
             loaded.users[user.userid] = user
+            loaded.numbers[user.userid] = row[5]
             loaded.owners[Self.didKey(user.didType, user.didValue)] = user.userid
         }
         let sessions = try Row.fetchCursor(db, sql: "SELECT userid, pubkey, expires_at FROM session_keys")
@@ -40,6 +43,16 @@ final class Registry: Sendable {
 
     func user(_ userid: String) -> StoredUser? {
         state.withLock { $0.users[userid] }
+    }
+
+    /// The number of the committed user `userid` (`users.user_no`), if registered.
+    func number(_ userid: String) -> Int64? {
+        state.withLock { $0.numbers[userid] }
+    }
+
+    /// The numbers of the committed users `userid` and `targetUserid`, under one lock.
+    func numbers(_ userid: String, _ targetUserid: String) -> (Int64?, Int64?) {
+        state.withLock { ($0.numbers[userid], $0.numbers[targetUserid]) }
     }
 
     func owner(didType: String, didValue: String) -> String? {
@@ -62,9 +75,11 @@ final class Registry: Sendable {
         }
     }
 
-    /// Mirrors the writes of a committed transaction that were applied.
-    func record(_ writes: [PendingWrite], _ outcomes: [WriteOutcome]) {
+    /// Mirrors the writes of a committed transaction that were applied; `newNumbers` are the
+    /// numbers of the users it registered.
+    func record(_ writes: [PendingWrite], _ outcomes: [WriteOutcome], newNumbers: [String: Int64]) {
         state.withLock { state in
+            state.numbers.merge(newNumbers) { _, new in new }
             for (write, outcome) in zip(writes, outcomes) {
                 guard case .applied = outcome else { continue }
                 switch write {

@@ -13,8 +13,16 @@ enum StoreSchema {
         return migrator
     }
 
-    /// The first layout. Text keys use `WITHOUT ROWID` tables, so a lookup by key is one
-    /// B-tree search; every lookup the store makes is by a primary key or an index prefix.
+    /// The first layout (rewritten before any release: integer user numbers, nonces and the
+    /// follow change in the audit row, and pairs materialised from it).
+    ///
+    /// The commit of a follow appends one `audit_log` row, which records the request and,
+    /// in plain columns, what it changed: the user and target numbers, the signed
+    /// timestamp and the nonce. That row is the durable record of the edge; its nonce index
+    /// is keyed by the signed timestamp first, so its inserts land near the right edge of
+    /// the B-tree instead of on a random page. `follow_pairs` holds each pair's state for
+    /// reads; it is brought up to date from the audit rows after `follow_pairs_progress.seq`,
+    /// in batches off the commit path, and on open after a crash.
     private static func v1(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE server_key (
@@ -23,37 +31,20 @@ enum StoreSchema {
             );
 
             CREATE TABLE users (
-                userid TEXT PRIMARY KEY NOT NULL,
+                user_no INTEGER PRIMARY KEY,
+                userid TEXT NOT NULL UNIQUE,
                 did_type TEXT NOT NULL,
                 did_value TEXT NOT NULL,
                 main_pubkey TEXT NOT NULL,
                 registered_timestamp INTEGER NOT NULL,
                 UNIQUE (did_type, did_value)
-            ) WITHOUT ROWID;
+            );
 
             CREATE TABLE session_keys (
                 userid TEXT NOT NULL REFERENCES users (userid),
                 pubkey TEXT NOT NULL,
                 expires_at INTEGER NOT NULL,
                 PRIMARY KEY (userid, pubkey)
-            ) WITHOUT ROWID;
-
-            CREATE TABLE follow_pairs (
-                userid TEXT NOT NULL REFERENCES users (userid),
-                target_userid TEXT NOT NULL REFERENCES users (userid),
-                following INTEGER NOT NULL CHECK (following IN (0, 1)),
-                latest_timestamp INTEGER NOT NULL,
-                latest_is_cancel INTEGER NOT NULL CHECK (latest_is_cancel IN (0, 1)),
-                followed_at INTEGER CHECK ((followed_at IS NOT NULL) = (following = 1)),
-                PRIMARY KEY (userid, target_userid)
-            ) WITHOUT ROWID;
-            -- Follower lists (newest first) and following lists (newest first).
-            CREATE INDEX follow_pairs_by_target ON follow_pairs (target_userid, following, followed_at);
-            CREATE INDEX follow_pairs_by_user ON follow_pairs (userid, following, followed_at);
-
-            CREATE TABLE applied_nonces (
-                nonce TEXT PRIMARY KEY NOT NULL,
-                kind TEXT NOT NULL
             ) WITHOUT ROWID;
 
             CREATE TABLE audit_log (
@@ -64,8 +55,37 @@ enum StoreSchema {
                 didkey TEXT NOT NULL,
                 body BLOB NOT NULL,
                 prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
-                hash BLOB NOT NULL CHECK (length(hash) = 32)
+                hash BLOB NOT NULL CHECK (length(hash) = 32),
+                -- What the entry changed (NULL where it does not apply): the registration or
+                -- follow nonce as 28 bytes, the signed timestamp, the user's and the target's
+                -- numbers (users.user_no).
+                nonce BLOB CHECK (nonce IS NULL OR length(nonce) = 28),
+                signed_timestamp INTEGER,
+                user_no INTEGER,
+                target_no INTEGER,
+                CHECK ((nonce IS NULL) = (signed_timestamp IS NULL))
             );
+            CREATE UNIQUE INDEX audit_log_by_nonce ON audit_log (signed_timestamp, nonce) WHERE nonce IS NOT NULL;
+
+            CREATE TABLE follow_pairs (
+                user_no INTEGER NOT NULL REFERENCES users (user_no),
+                target_no INTEGER NOT NULL REFERENCES users (user_no),
+                following INTEGER NOT NULL CHECK (following IN (0, 1)),
+                latest_timestamp INTEGER NOT NULL,
+                latest_is_cancel INTEGER NOT NULL CHECK (latest_is_cancel IN (0, 1)),
+                followed_at INTEGER CHECK ((followed_at IS NOT NULL) = (following = 1)),
+                PRIMARY KEY (user_no, target_no)
+            ) WITHOUT ROWID;
+            -- Follower lists (newest first) and following lists (newest first).
+            CREATE INDEX follow_pairs_by_target ON follow_pairs (target_no, following, followed_at);
+            CREATE INDEX follow_pairs_by_user ON follow_pairs (user_no, following, followed_at);
+
+            -- follow_pairs reflects every audit entry up to and including this seq.
+            CREATE TABLE follow_pairs_progress (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL
+            );
+            INSERT INTO follow_pairs_progress (id, seq) VALUES (1, 0);
             """)
     }
 

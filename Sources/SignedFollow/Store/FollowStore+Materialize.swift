@@ -1,0 +1,84 @@
+import GRDB
+import Logging
+import Synchronization
+
+// `follow_pairs` brought up to date from the audit log: the pending pairs written in one
+// transaction, sorted by key, so that a page of the table and of its indexes is written
+// once for many changes; and, on open, the pairs of audit rows a crash left unmaterialised.
+
+extension FollowStore {
+    /// The number of pairs whose state is committed in audit rows but not yet in
+    /// `follow_pairs`.
+    public var pendingPairCount: Int { pending.withLock { $0.states.count } }
+
+    /// Writes every pending pair state to `follow_pairs` in one transaction. Reads of pair
+    /// states see the same answers before and after; lists read from `follow_pairs` catch
+    /// up. A failure leaves the pairs pending, to be written by a later call.
+    public func materializePairs() throws {
+        try pool.writeWithoutTransaction { db in try self.materializePairs(db) }
+    }
+
+    /// ``materializePairs()`` on GRDB's writer queue without blocking a thread of the
+    /// cooperative pool.
+    func materializePairsSuspending() async throws {
+        try await pool.writeWithoutTransaction { db in try self.materializePairs(db) }
+    }
+
+    /// Runs on the writer's queue, so no commit can change the pending pairs meanwhile.
+    ///
+    /// The transaction runs with `synchronous = NORMAL`: it is atomic, but may be lost in a
+    /// power cut, which costs nothing, because the audit rows it reflects are committed
+    /// and `follow_pairs_progress` moves in the same transaction. The next commit with
+    /// `synchronous = FULL` syncs it as well.
+    private func materializePairs(_ db: Database) throws {
+        let (states, throughSeq) = pending.withLock { ($0.states, $0.throughSeq) }
+        guard !states.isEmpty else { return }
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+        try db.inTransaction(.immediate) {
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO follow_pairs (user_no, target_no, following, latest_timestamp, latest_is_cancel, followed_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_no, target_no) DO UPDATE SET
+                    following = excluded.following, latest_timestamp = excluded.latest_timestamp,
+                    latest_is_cancel = excluded.latest_is_cancel, followed_at = excluded.followed_at
+                """)
+            for key in states.keys.sorted() {
+                let state = states[key]!
+                try upsert.execute(arguments: [
+                    key.userNo, key.targetNo, state.following, state.latestTimestamp, state.latestIsCancel,
+                    state.followedAt,
+                ])
+            }
+            try db.cachedStatement(sql: "UPDATE follow_pairs_progress SET seq = ? WHERE id = 1")
+                .execute(arguments: [throughSeq])
+            return .commit
+        }
+        pending.withLock { $0.states.removeAll(keepingCapacity: true) }
+    }
+
+    /// On open: replays the follows and cancels of audit rows after
+    /// `follow_pairs_progress.seq` (committed before a crash or a stop, not yet
+    /// materialised) into the pending pairs, then materialises them.
+    func recoverPendingPairs(_ db: Database) throws {
+        let progress = try Int64.fetchOne(db, sql: "SELECT seq FROM follow_pairs_progress WHERE id = 1") ?? 0
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT seq, kind, signed_timestamp, user_no, target_no FROM audit_log
+            WHERE seq > ? AND kind IN ('follow', 'cancel') ORDER BY seq
+            """, arguments: [progress])
+        var states: [PairKey: PairState] = [:]
+        var lastSeq = progress
+        while let row = try rows.next() {
+            let key = PairKey(userNo: row[3], targetNo: row[4])
+            let previous = try states[key] ?? Self.fetchPair(key, db)
+            states[key] = PairState.after(previous, follow: (row[1] as String) == "follow", timestamp: row[2])
+            lastSeq = row[0]
+        }
+        guard !states.isEmpty else { return }
+        logger.info("materialising pairs of audit entries after the last progress mark", metadata: [
+            "after_seq": "\(progress)", "through_seq": "\(lastSeq)", "pairs": "\(states.count)",
+        ])
+        pending.withLock { $0 = PendingPairs(states: states, throughSeq: lastSeq) }
+        try materializePairs(db)
+    }
+}
