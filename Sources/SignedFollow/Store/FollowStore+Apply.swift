@@ -211,18 +211,25 @@ private struct AuditAppender {
     mutating func append(_ record: AuditRecord, _ columns: AuditColumns, _ db: Database) throws {
         let next = seq + 1
         let digest = AuditChain.hash(prevHash: hash, seq: next, record: record).bytes
-        // GRDB binds empty Data as NULL; coalesce keeps an empty body an empty blob.
-        try db.cachedStatement(sql: """
+        let insert = try RawStatement(db, sql: """
             INSERT INTO audit_log (
                 seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash,
                 nonce, signed_timestamp, user_no, target_no)
-            VALUES (?, ?, ?, ?, ?, coalesce(?, x''), ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-            .execute(arguments: [
-                next, record.kind, record.receivedAt, record.requestPubkey, record.didkey, Data(record.body),
-                Data(hash), Data(digest), columns.nonce.map { Data($0) }, columns.signedTimestamp, columns.userNo,
-                columns.targetNo,
-            ])
+        insert.bind(1, next)
+        insert.bind(2, record.kind)
+        insert.bind(3, record.receivedAt)
+        insert.bind(4, record.requestPubkey)
+        insert.bind(5, record.didkey)
+        insert.bind(6, blob: record.body)
+        insert.bind(7, blob: hash)
+        insert.bind(8, blob: digest)
+        insert.bind(9, blob: columns.nonce)
+        insert.bind(10, columns.signedTimestamp)
+        insert.bind(11, columns.userNo)
+        insert.bind(12, columns.targetNo)
+        try insert.execute(db)
         (seq, hash) = (next, digest)
     }
 }

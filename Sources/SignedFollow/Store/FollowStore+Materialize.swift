@@ -36,7 +36,7 @@ extension FollowStore {
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
         defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
         try db.inTransaction(.immediate) {
-            let upsert = try db.cachedStatement(sql: """
+            let upsert = try RawStatement(db, sql: """
                 INSERT INTO follow_pairs (user_no, target_no, following, latest_timestamp, latest_is_cancel, followed_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_no, target_no) DO UPDATE SET
@@ -45,10 +45,13 @@ extension FollowStore {
                 """)
             for key in states.keys.sorted() {
                 let state = states[key]!
-                try upsert.execute(arguments: [
-                    key.userNo, key.targetNo, state.following, state.latestTimestamp, state.latestIsCancel,
-                    state.followedAt,
-                ])
+                upsert.bind(1, key.userNo)
+                upsert.bind(2, key.targetNo)
+                upsert.bind(3, state.following ? 1 : 0)
+                upsert.bind(4, state.latestTimestamp)
+                upsert.bind(5, state.latestIsCancel ? 1 : 0)
+                upsert.bind(6, state.followedAt)
+                try upsert.execute(db)
             }
             try db.cachedStatement(sql: "UPDATE follow_pairs_progress SET seq = ? WHERE id = 1")
                 .execute(arguments: [throughSeq])

@@ -150,22 +150,28 @@ public final class FollowStore: Sendable {
 
     /// The pair's state as `follow_pairs` has it (without the pending pairs).
     static func fetchPair(_ key: PairKey, _ db: Database) throws -> PairState? {
-        let statement = try db.cachedStatement(sql: """
+        let query = try RawStatement(db, sql: """
             SELECT following, latest_timestamp, latest_is_cancel, followed_at
             FROM follow_pairs WHERE user_no = ? AND target_no = ?
             """)
-        guard let row = try Row.fetchOne(statement, arguments: [key.userNo, key.targetNo]) else { return nil }
-        return PairState(following: row[0], latestTimestamp: row[1], latestIsCancel: row[2], followedAt: row[3])
+        query.bind(1, key.userNo)
+        query.bind(2, key.targetNo)
+        return try query.first(db) { row in
+            PairState(
+                following: row.int64(0) != 0, latestTimestamp: row.int64(1), latestIsCancel: row.int64(2) != 0,
+                followedAt: row.optionalInt64(3))
+        }
     }
 
     /// True when an audit entry carries this nonce with this signed timestamp: one search
     /// of `audit_log_by_nonce`.
     static func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT EXISTS (SELECT 1 FROM audit_log WHERE signed_timestamp = ? AND nonce = ? AND nonce IS NOT NULL)
-                """),
-            arguments: [signedTimestamp, Data(nonce)])!
+        let query = try RawStatement(db, sql: """
+            SELECT 1 FROM audit_log WHERE signed_timestamp = ? AND nonce = ? AND nonce IS NOT NULL
+            """)
+        query.bind(1, signedTimestamp)
+        query.bind(2, blob: nonce)
+        return try query.first(db) { _ in true } ?? false
     }
 
     static func fetchAuditHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8])? {

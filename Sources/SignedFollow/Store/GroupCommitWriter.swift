@@ -145,6 +145,8 @@ public final class GroupCommitWriter: Service, Sendable {
     /// `materializeThreshold` pairs are pending, so that each page is written once for
     /// many changes. It runs after the answers of the transaction before it went out.
     private func materializePairs() async {
+        // Cancelled: the pairs stay pending; the next open rebuilds them from the audit log.
+        guard !Task.isCancelled else { return }
         do {
             try await store.materializePairsSuspending()
         } catch {
