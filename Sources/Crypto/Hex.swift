@@ -37,16 +37,22 @@ public enum Hex {
     /// must have room for exactly half as many bytes. Returns false on a non-digit.
     static func decodeDigits(_ utf8: Substring.UTF8View, into output: UnsafeMutableRawBufferPointer) -> Bool {
         precondition(utf8.count == output.count * 2)
-        var index = utf8.startIndex
+        if let valid = utf8.withContiguousStorageIfAvailable({ decodeDigits(UnsafeRawBufferPointer($0), into: output) }) {
+            return valid
+        }
+        return Array(utf8).withUnsafeBytes { decodeDigits($0, into: output) }
+    }
+
+    /// ``decodeDigits(_:into:)`` over contiguous UTF-8: one pass, no branch per digit.
+    private static func decodeDigits(_ digits: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Bool {
+        var invalid: UInt8 = 0
         for position in 0..<output.count {
-            let high = nibble(utf8[index])
-            index = utf8.index(after: index)
-            let low = nibble(utf8[index])
-            index = utf8.index(after: index)
-            guard high < 16, low < 16 else { return false }
+            let high = nibble(digits[2 &* position])
+            let low = nibble(digits[2 &* position &+ 1])
+            invalid |= (high | low) & 0xF0
             output[position] = high << 4 | low
         }
-        return true
+        return invalid == 0
     }
 
     /// The value of one hex digit, or 0xFF for any other character.

@@ -68,8 +68,8 @@ enum StoreSchema {
             CREATE UNIQUE INDEX audit_log_by_nonce ON audit_log (signed_timestamp, nonce) WHERE nonce IS NOT NULL;
 
             CREATE TABLE follow_pairs (
-                user_no INTEGER NOT NULL REFERENCES users (user_no),
-                target_no INTEGER NOT NULL REFERENCES users (user_no),
+                user_no INTEGER NOT NULL,  -- users.user_no, as the writer checked (users are never deleted)
+                target_no INTEGER NOT NULL,
                 following INTEGER NOT NULL CHECK (following IN (0, 1)),
                 latest_timestamp INTEGER NOT NULL,
                 latest_is_cancel INTEGER NOT NULL CHECK (latest_is_cancel IN (0, 1)),
