@@ -56,17 +56,27 @@ extension FollowStore {
     private func applyInTransaction(
         _ writes: [PendingWrite], _ effects: inout BatchEffects, _ db: Database
     ) throws -> [WriteOutcome] {
-        var chain = try AuditAppender(db)
+        let statements = try WriteStatements(db)
+        var chain = try AuditAppender(db, statements.auditInsert)
         var outcomes: [WriteOutcome] = []
         outcomes.reserveCapacity(writes.count)
+        effects.pairs.reserveCapacity(writes.count)
         for write in writes {
-            let (outcome, columns) = switch write {
-            case .register(let registration): try applyRegistration(registration, &effects, db)
-            case .login(let binding): try applyLogin(binding, db)
-            case .follow(let change): try applyFollow(change, &effects, db)
-            }
-            if case .applied = outcome {
-                try chain.append(write.audit, columns, db)
+            // Each case audits its own payload, so the write is not copied again.
+            let outcome: WriteOutcome
+            switch write {
+            case .register(let registration):
+                let columns: AuditColumns
+                (outcome, columns) = try applyRegistration(registration, &effects, statements, db)
+                if case .applied = outcome { try chain.append(registration.audit, columns, db) }
+            case .login(let binding):
+                let columns: AuditColumns
+                (outcome, columns) = try applyLogin(binding, db)
+                if case .applied = outcome { try chain.append(binding.audit, columns, db) }
+            case .follow(let change):
+                let columns: AuditColumns
+                (outcome, columns) = try applyFollow(change, &effects, statements, db)
+                if case .applied = outcome { try chain.append(change.audit, columns, db) }
             }
             outcomes.append(outcome)
         }
@@ -85,10 +95,10 @@ extension FollowStore {
     /// PROTOCOL.md section 2: a did and a userid bind once; a newer registration by the
     /// same pair rotates the main key and revokes the sessions signed by the old one.
     private func applyRegistration(
-        _ registration: Registration, _ effects: inout BatchEffects, _ db: Database
+        _ registration: Registration, _ effects: inout BatchEffects, _ statements: WriteStatements, _ db: Database
     ) throws -> (WriteOutcome, AuditColumns) {
-        let nonce = try Self.nonceBytes(registration.nonce)
-        if try Self.nonceExists(nonce, signedTimestamp: registration.timestamp, db) {
+        let nonce = try Hex.decode(registration.nonce, byteCount: 28)
+        if try statements.nonceExists(nonce, signedTimestamp: registration.timestamp, db) {
             return (.alreadyApplied, AuditColumns())
         }
         let didOwner = try String.fetchOne(
@@ -143,9 +153,9 @@ extension FollowStore {
     ///
     /// An applied change never has a timestamp newer than its pair's latest, so the nonce
     /// index is only consulted for a change that is not newer: for the usual fresh follow,
-    /// the rules cost two dictionary lookups and no read.
+    /// the rules cost a few dictionary lookups and at most one read of `follow_pairs`.
     private func applyFollow(
-        _ change: FollowChange, _ effects: inout BatchEffects, _ db: Database
+        _ change: FollowChange, _ effects: inout BatchEffects, _ statements: WriteStatements, _ db: Database
     ) throws -> (WriteOutcome, AuditColumns) {
         let (committedUser, committedTarget) = registry.numbers(change.userid, change.targetUserid)
         guard let userNo = committedUser ?? effects.newNumbers[change.userid] else {
@@ -155,10 +165,10 @@ extension FollowStore {
             return (.targetNotRegistered, AuditColumns())
         }
         let key = PairKey(userNo: userNo, targetNo: targetNo)
-        let pair = try effects.pairs[key] ?? pairState(key, db)
-        let nonce = try Self.nonceBytes(change.nonce)
+        let pair = try effects.pairs[key] ?? pending.withLock({ $0.states[key] }) ?? statements.pair(key, db)
+        let nonce = try Hex.decode(change.nonce, byteCount: 28)
         if let pair, change.timestamp <= pair.latestTimestamp {
-            if try Self.nonceExists(nonce, signedTimestamp: change.timestamp, db) {
+            if try statements.nonceExists(nonce, signedTimestamp: change.timestamp, db) {
                 return (.alreadyApplied, AuditColumns())
             }
             if change.timestamp < pair.latestTimestamp { return (.stale, AuditColumns()) }
@@ -169,15 +179,6 @@ extension FollowStore {
         return (.applied(following: change.follow), columns)
     }
 
-    /// The committed state of a pair: pending, else as `follow_pairs` has it.
-    func pairState(_ key: PairKey, _ db: Database) throws -> PairState? {
-        if let state = pending.withLock({ $0.states[key] }) { return state }
-        return try Self.fetchPair(key, db)
-    }
-
-    private static func nonceBytes(_ nonce: String) throws -> [UInt8] {
-        try Hex.decode(nonce, byteCount: 28)
-    }
 }
 
 /// What a transaction changed besides its rows, published once it commits.
@@ -204,19 +205,16 @@ private struct AuditAppender {
     private(set) var seq: Int64
     private var hash: [UInt8]
 
-    init(_ db: Database) throws {
+    private let insert: RawStatement
+
+    init(_ db: Database, _ insert: RawStatement) throws {
         (seq, hash) = try FollowStore.fetchAuditHead(db) ?? (0, AuditChain.genesisHash)
+        self.insert = insert
     }
 
     mutating func append(_ record: AuditRecord, _ columns: AuditColumns, _ db: Database) throws {
         let next = seq + 1
         let digest = AuditChain.hash(prevHash: hash, seq: next, record: record).bytes
-        let insert = try RawStatement(db, sql: """
-            INSERT INTO audit_log (
-                seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash,
-                nonce, signed_timestamp, user_no, target_no)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         insert.bind(1, next)
         insert.bind(2, record.kind)
         insert.bind(3, record.receivedAt)

@@ -25,6 +25,8 @@ public final class FollowStore: Sendable {
     let registry: Registry
     /// Pair states committed in audit rows and not yet in `follow_pairs`.
     let pending = Mutex(PendingPairs())
+    /// Copies the WAL into the database file beside the writer.
+    private let checkpointer: WALCheckpointer
     /// Test hook: the number of upcoming transactions that fail after applying their writes.
     let injectedFailures = Mutex(0)
 
@@ -41,12 +43,14 @@ public final class FollowStore: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB switches the writer to NORMAL when it sets up WAL, after prepareDatabase.
-        // The writer also gets a 32 MiB page cache (SQLite's default is 2 MiB), so that the
-        // pages of follow_pairs and its indexes stay in memory between materialisations.
+        // The writer never checkpoints (a WALCheckpointer does, beside it) and gets a 32 MiB
+        // page cache (SQLite's default is 2 MiB), so that the pages of follow_pairs and its
+        // indexes stay in memory between materialisations.
         try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 0")
         }
         try StoreSchema.migrator.migrate(pool)
+        checkpointer = try WALCheckpointer(path: path, logger: logger)
         serverKey = try pool.write(StoreSchema.loadOrCreateServerKey)
         registry = try pool.read { db in try Registry(db) }
         self.logger = logger
@@ -56,6 +60,7 @@ public final class FollowStore: Sendable {
 
     /// Closes every connection. Later calls throw.
     public func close() throws {
+        checkpointer.stop()
         try pool.close()
     }
 
@@ -154,28 +159,12 @@ public final class FollowStore: Sendable {
 
     /// The pair's state as `follow_pairs` has it (without the pending pairs).
     static func fetchPair(_ key: PairKey, _ db: Database) throws -> PairState? {
-        let query = try RawStatement(db, sql: """
-            SELECT following, latest_timestamp, latest_is_cancel, followed_at
-            FROM follow_pairs WHERE user_no = ? AND target_no = ?
-            """)
-        query.bind(1, key.userNo)
-        query.bind(2, key.targetNo)
-        return try query.first(db) { row in
-            PairState(
-                following: row.int64(0) != 0, latestTimestamp: row.int64(1), latestIsCancel: row.int64(2) != 0,
-                followedAt: row.optionalInt64(3))
-        }
+        try WriteStatements(db).pair(key, db)
     }
 
-    /// True when an audit entry carries this nonce with this signed timestamp: one search
-    /// of `audit_log_by_nonce`.
+    /// True when an audit entry carries this nonce with this signed timestamp.
     static func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
-        let query = try RawStatement(db, sql: """
-            SELECT 1 FROM audit_log WHERE signed_timestamp = ? AND nonce = ? AND nonce IS NOT NULL
-            """)
-        query.bind(1, signedTimestamp)
-        query.bind(2, blob: nonce)
-        return try query.first(db) { _ in true } ?? false
+        try WriteStatements(db).nonceExists(nonce, signedTimestamp: signedTimestamp, db)
     }
 
     static func fetchAuditHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8])? {
