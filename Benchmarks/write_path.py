@@ -15,10 +15,10 @@ runs it twice:
 `pipeline` times, in alternating rounds, the raw libsecp256k1 recovery rate and the
 in-process pipeline (decode + verify + group commit, 512 requests in flight, into a fresh
 database with synchronous = FULL), then each stage alone. `durable` times already-verified
-follows through the group-commit writer (1024 submitters) and through `FollowStore.apply`
-in batches of 100 and 256, each round into a fresh database. The executable prints its
-rounds as it goes and a last line `JSON: {...}`, which this script reads. Python 3
-standard library only.
+follows through the group-commit writer (4096 submitters) and through `FollowStore.apply`
+in batches of 256 and 1024, each round into a fresh database and timed until
+`follow_pairs` has every pair. The executable prints its rounds as it goes and a last
+line `JSON: {...}`, which this script reads. Python 3 standard library only.
 
 Targets (the project's issue 3):
   pipeline follows/s >= 0.85x raw recoveries/s, on one core

@@ -38,7 +38,7 @@ struct Options {
     var rounds = 5
     var recoversPerRound = 10_000
     var breakdownCount = 5_000
-    var submitters = 1024
+    var submitters = 4096
     var maxBatchSize = 1024
     var directory = NSTemporaryDirectory()
 
