@@ -14,8 +14,12 @@ enum FieldRules {
     /// A userid: 1 to 128 printable ASCII characters, no white space.
     static func userid(_ object: JSONObject, _ name: String) throws(RequestError) -> String {
         let value = try object.string(name)
+        let isPrintable: (UInt8) -> Bool = { (0x21...0x7E).contains($0) }
+        // Over the contiguous bytes when the string has them (always, for a decoded body):
+        // iterating String.UTF8View goes through its index arithmetic byte by byte.
         guard (1...maximumUseridLength).contains(value.utf8.count),
-              value.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+              value.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPrintable) })
+                ?? value.utf8.allSatisfy(isPrintable)
         else {
             throw RequestError(.invalidField, "field \(name) must be 1 to 128 printable ASCII characters without spaces")
         }

@@ -1,6 +1,9 @@
 /// A JSON value read by `JSONReader`: strict RFC 8259, integers kept apart from other
 /// numbers, and, for arrays, where each element's bytes stand in the body.
-public indirect enum JSONValue: Sendable, Equatable {
+///
+/// Not `indirect`: arrays and objects already keep their contents on the heap, so no case
+/// needs a box of its own, and reading a member costs no allocation beyond its payload.
+public enum JSONValue: Sendable, Equatable {
     /// A string, unescaped.
     case string(String)
     /// A number written without fraction or exponent that fits in 64 bits.
