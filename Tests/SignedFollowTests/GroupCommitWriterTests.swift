@@ -329,7 +329,7 @@ enum StoreFixture {
         let key = key()
         return Registration(
             userid: userid, didType: "eth", didValue: did, mainPubkey: key, timestamp: timestamp,
-            nonce: sha3_224(userid + "ed25519" + key + "eth" + did + String(timestamp)).hexString,
+            nonce: sha3_224(userid + "ed25519" + key + "eth" + did + String(timestamp)),
             audit: audit("register", body: #"{"userid":"\#(userid)"}"#))
     }
 
@@ -345,7 +345,7 @@ enum StoreFixture {
         let action = follow ? "follow" : "cancel"
         return FollowChange(
             userid: userid, targetUserid: target, follow: follow, timestamp: timestamp,
-            nonce: sha3_224(userid + action + target + String(timestamp)).hexString,
+            nonce: sha3_224(userid + action + target + String(timestamp)),
             audit: audit(action, body: #"{"target_userid":"\#(target)","timestamp":\#(timestamp)}"#))
     }
 

@@ -623,7 +623,7 @@ func syntheticRegistrations(_ count: Int) -> (userids: [String], writes: [Pendin
         userids.append(userid)
         writes.append(.register(Registration(
             userid: userid, didType: "eth", didValue: address, mainPubkey: mainPubkey, timestamp: serverNow - 60_000,
-            nonce: hex224("durable registration \(index)"),
+            nonce: sha3_224("durable registration \(index)"),
             audit: AuditRecord(kind: "register", receivedAt: serverNow, body: body))))
     }
     return (userids, writes)
@@ -650,7 +650,7 @@ func syntheticFollows(_ count: Int, userids: [String]) -> [PendingWrite] {
             ("sign_content", .string(content)),
         ])
         return .follow(FollowChange(
-            userid: userid, targetUserid: targetUserid, follow: true, timestamp: timestamp, nonce: nonce.hexString,
+            userid: userid, targetUserid: targetUserid, follow: true, timestamp: timestamp, nonce: nonce,
             audit: AuditRecord(
                 kind: "follow", receivedAt: serverNow, requestPubkey: sha3_256("durable main key \(follower)").hexString,
                 didkey: "eth:" + address, body: body)))

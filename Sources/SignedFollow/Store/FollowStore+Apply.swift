@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import Keccak
 import Synchronization
-import WalletCrypto
 
 // The write path: the ordering, replay and binding rules of PROTOCOL.md sections 2 to 4,
 // checked inside the transaction that applies them, and the audit chain of section 10.
@@ -97,7 +96,7 @@ extension FollowStore {
     private func applyRegistration(
         _ registration: Registration, _ effects: inout BatchEffects, _ statements: WriteStatements, _ db: Database
     ) throws -> (WriteOutcome, AuditColumns) {
-        let nonce = try Hex.decode(registration.nonce, byteCount: 28)
+        let nonce = registration.nonce.bytes
         if try statements.nonceExists(nonce, signedTimestamp: registration.timestamp, db) {
             return (.alreadyApplied, AuditColumns())
         }
@@ -166,7 +165,7 @@ extension FollowStore {
         }
         let key = PairKey(userNo: userNo, targetNo: targetNo)
         let pair = try effects.pairs[key] ?? pending.withLock({ $0.states[key] }) ?? statements.pair(key, db)
-        let nonce = try Hex.decode(change.nonce, byteCount: 28)
+        let nonce = change.nonce.bytes
         if let pair, change.timestamp <= pair.latestTimestamp {
             if try statements.nonceExists(nonce, signedTimestamp: change.timestamp, db) {
                 return (.alreadyApplied, AuditColumns())

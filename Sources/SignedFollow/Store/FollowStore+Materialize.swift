@@ -43,8 +43,7 @@ extension FollowStore {
                     following = excluded.following, latest_timestamp = excluded.latest_timestamp,
                     latest_is_cancel = excluded.latest_is_cancel, followed_at = excluded.followed_at
                 """)
-            for key in states.keys.sorted() {
-                let state = states[key]!
+            for (key, state) in states.sorted(by: { $0.key < $1.key }) {
                 upsert.bind(1, key.userNo)
                 upsert.bind(2, key.targetNo)
                 upsert.bind(3, state.following ? 1 : 0)
@@ -69,11 +68,12 @@ extension FollowStore {
             SELECT seq, kind, signed_timestamp, user_no, target_no FROM audit_log
             WHERE seq > ? AND kind IN ('follow', 'cancel') ORDER BY seq
             """, arguments: [progress])
+        let pairLookup = try RawStatement(db, sql: WriteStatements.pairLookupSQL)
         var states: [PairKey: PairState] = [:]
         var lastSeq = progress
         while let row = try rows.next() {
             let key = PairKey(userNo: row[3], targetNo: row[4])
-            let previous = try states[key] ?? Self.fetchPair(key, db)
+            let previous = try states[key] ?? WriteStatements.pair(key, pairLookup, db)
             states[key] = PairState.after(previous, follow: (row[1] as String) == "follow", timestamp: row[2])
             lastSeq = row[0]
         }

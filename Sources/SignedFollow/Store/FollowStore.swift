@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Keccak
 import Synchronization
 import WalletCrypto
 
@@ -97,11 +98,10 @@ public final class FollowStore: Sendable {
         return try pool.read { db in try Self.fetchPair(key, db) }
     }
 
-    /// True when a registration or follow with this nonce (56 hex digits) and this signed
-    /// timestamp was applied.
-    public func isNonceApplied(_ nonce: String, signedTimestamp: Int64) throws -> Bool {
-        let bytes = try Hex.decode(nonce, byteCount: 28)
-        return try pool.read { db in try Self.nonceExists(bytes, signedTimestamp: signedTimestamp, db) }
+    /// True when a registration or follow with this nonce and this signed timestamp was
+    /// applied.
+    public func isNonceApplied(_ nonce: Digest224, signedTimestamp: Int64) throws -> Bool {
+        try pool.read { db in try Self.nonceExists(nonce.bytes, signedTimestamp: signedTimestamp, db) }
     }
 
     /// The row count of every table, from one snapshot, after materialising the pending
@@ -159,12 +159,13 @@ public final class FollowStore: Sendable {
 
     /// The pair's state as `follow_pairs` has it (without the pending pairs).
     static func fetchPair(_ key: PairKey, _ db: Database) throws -> PairState? {
-        try WriteStatements(db).pair(key, db)
+        try WriteStatements.pair(key, RawStatement(db, sql: WriteStatements.pairLookupSQL), db)
     }
 
     /// True when an audit entry carries this nonce with this signed timestamp.
     static func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
-        try WriteStatements(db).nonceExists(nonce, signedTimestamp: signedTimestamp, db)
+        try WriteStatements.nonceExists(
+            nonce, signedTimestamp: signedTimestamp, RawStatement(db, sql: WriteStatements.nonceLookupSQL), db)
     }
 
     static func fetchAuditHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8])? {

@@ -1,3 +1,5 @@
+import Keccak
+
 // What the verifier hands to the store: checked requests waiting to be committed, and
 // what became of each one. Plain values, so they cross from request tasks to the writer.
 
@@ -55,14 +57,14 @@ public struct Registration: Sendable, Equatable {
     public var mainPubkey: String
     /// The signed timestamp, in milliseconds.
     public var timestamp: Int64
-    /// The registration nonce, 56 lowercase hex digits.
-    public var nonce: String
+    /// The registration nonce (PROTOCOL.md section 2).
+    public var nonce: Digest224
     /// The request as it arrived.
     public var audit: AuditRecord
 
     /// A registration with every field given.
     public init(
-        userid: String, didType: String, didValue: String, mainPubkey: String, timestamp: Int64, nonce: String,
+        userid: String, didType: String, didValue: String, mainPubkey: String, timestamp: Int64, nonce: Digest224,
         audit: AuditRecord
     ) {
         self.userid = userid
@@ -114,13 +116,13 @@ public struct FollowChange: Sendable, Equatable {
     public var follow: Bool
     /// The signed timestamp, in milliseconds.
     public var timestamp: Int64
-    /// The follow nonce, 56 lowercase hex digits.
-    public var nonce: String
+    /// The follow nonce (PROTOCOL.md section 4, check 5).
+    public var nonce: Digest224
     /// The request as it arrived.
     public var audit: AuditRecord
 
     /// A follow change with every field given.
-    public init(userid: String, targetUserid: String, follow: Bool, timestamp: Int64, nonce: String, audit: AuditRecord) {
+    public init(userid: String, targetUserid: String, follow: Bool, timestamp: Int64, nonce: Digest224, audit: AuditRecord) {
         self.userid = userid
         self.targetUserid = targetUserid
         self.follow = follow

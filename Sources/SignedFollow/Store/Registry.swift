@@ -45,11 +45,6 @@ final class Registry: Sendable {
         state.withLock { $0.users[userid] }
     }
 
-    /// The number of the committed user `userid` (`users.user_no`), if registered.
-    func number(_ userid: String) -> Int64? {
-        state.withLock { $0.numbers[userid] }
-    }
-
     /// The numbers of the committed users `userid` and `targetUserid`, under one lock.
     func numbers(_ userid: String, _ targetUserid: String) -> (Int64?, Int64?) {
         state.withLock { ($0.numbers[userid], $0.numbers[targetUserid]) }

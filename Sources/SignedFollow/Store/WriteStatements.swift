@@ -16,21 +16,33 @@ struct WriteStatements {
 
     /// The pair's state as `follow_pairs` has it (without the pending pairs).
     func pair(_ key: PairKey, _ db: Database) throws -> PairState? {
-        pairLookup.bind(1, key.userNo)
-        pairLookup.bind(2, key.targetNo)
-        return try pairLookup.first(db) { row in
+        try Self.pair(key, pairLookup, db)
+    }
+
+    /// True when an audit entry carries this nonce with this signed timestamp.
+    func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
+        try Self.nonceExists(nonce, signedTimestamp: signedTimestamp, nonceLookup, db)
+    }
+
+    /// ``pair(_:_:)`` with `lookup`, a statement of ``pairLookupSQL``.
+    static func pair(_ key: PairKey, _ lookup: RawStatement, _ db: Database) throws -> PairState? {
+        lookup.bind(1, key.userNo)
+        lookup.bind(2, key.targetNo)
+        return try lookup.first(db) { row in
             PairState(
                 following: row.int64(0) != 0, latestTimestamp: row.int64(1), latestIsCancel: row.int64(2) != 0,
                 followedAt: row.optionalInt64(3))
         }
     }
 
-    /// True when an audit entry carries this nonce with this signed timestamp: one search
-    /// of `audit_log_by_nonce`.
-    func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
-        nonceLookup.bind(1, signedTimestamp)
-        nonceLookup.bind(2, blob: nonce)
-        return try nonceLookup.first(db) { _ in true } ?? false
+    /// ``nonceExists(_:signedTimestamp:_:)`` with `lookup`, a statement of
+    /// ``nonceLookupSQL``: one search of `audit_log_by_nonce`.
+    static func nonceExists(
+        _ nonce: [UInt8], signedTimestamp: Int64, _ lookup: RawStatement, _ db: Database
+    ) throws -> Bool {
+        lookup.bind(1, signedTimestamp)
+        lookup.bind(2, blob: nonce)
+        return try lookup.first(db) { _ in true } ?? false
     }
 
     static let auditInsertSQL = """

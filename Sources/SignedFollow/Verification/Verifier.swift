@@ -72,7 +72,7 @@ public struct Verifier: Sendable {
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
         return FollowChange(
             userid: request.userid, targetUserid: request.targetUserid, follow: request.follows,
-            timestamp: request.timestamp, nonce: nonce.hexString, audit: audit)
+            timestamp: request.timestamp, nonce: nonce, audit: audit)
     }
 
     /// Section 2: a registration (or a re-registration that rotates the main key).
@@ -100,7 +100,7 @@ public struct Verifier: Sendable {
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
         return Registration(
             userid: request.userid, didType: request.didType.rawValue, didValue: didValue,
-            mainPubkey: Hex.encode(request.mainPubkey), timestamp: request.timestamp, nonce: nonce.hexString, audit: audit)
+            mainPubkey: Hex.encode(request.mainPubkey), timestamp: request.timestamp, nonce: nonce, audit: audit)
     }
 
     /// Section 3: binding a session key signed by the main key.
