@@ -34,23 +34,27 @@ public final class GroupCommitWriter: Service, Sendable {
     private let logger: Logger
     /// Test hook, awaited before each transaction with its number of writes.
     private let beforeTransaction: (@Sendable (Int) async -> Void)?
+    /// Told of every transaction once it ended (for metrics).
+    private let observer: TransactionObserver?
     private let state = Mutex(State())
 
     /// A writer for `store` whose transactions carry at most `maxBatchSize` writes (a
     /// single `submit(batch:)` larger than that still commits whole, alone), and which
     /// writes pending pairs to `follow_pairs` whenever its queue is empty or
-    /// `materializeThreshold` pairs are pending.
+    /// `materializeThreshold` pairs are pending. `observer`, when given, is told of every
+    /// transaction once it committed or failed.
     public convenience init(
-        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384, logger: Logger
+        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384, logger: Logger,
+        observer: TransactionObserver? = nil
     ) {
         self.init(
             store: store, maxBatchSize: maxBatchSize, materializeThreshold: materializeThreshold, logger: logger,
-            beforeTransaction: nil)
+            beforeTransaction: nil, observer: observer)
     }
 
     init(
         store: FollowStore, maxBatchSize: Int, materializeThreshold: Int = 16384, logger: Logger,
-        beforeTransaction: (@Sendable (Int) async -> Void)?
+        beforeTransaction: (@Sendable (Int) async -> Void)?, observer: TransactionObserver? = nil
     ) {
         precondition(maxBatchSize >= 1, "maxBatchSize must be at least 1")
         self.store = store
@@ -58,6 +62,7 @@ public final class GroupCommitWriter: Service, Sendable {
         self.materializeThreshold = materializeThreshold
         self.logger = logger
         self.beforeTransaction = beforeTransaction
+        self.observer = observer
     }
 
     /// The number of transactions attempted so far, committed or failed.
@@ -165,9 +170,13 @@ public final class GroupCommitWriter: Service, Sendable {
         await beforeTransaction?(writes.count)
         state.withLock { $0.transactionCount += 1 }
         let outcomes: [WriteOutcome]
+        let clock = ContinuousClock()
+        let start = clock.now
         do {
             outcomes = try await store.applySuspending(writes)
+            observer?(TransactionReport(writes: writes.count, duration: clock.now - start, committed: true))
         } catch {
+            observer?(TransactionReport(writes: writes.count, duration: clock.now - start, committed: false))
             logger.error(
                 "transaction failed; every write in it fails",
                 metadata: ["writes": "\(writes.count)", "error": "\(String(reflecting: error))"])
@@ -182,6 +191,19 @@ public final class GroupCommitWriter: Service, Sendable {
         }
     }
 }
+
+/// What a ``GroupCommitWriter`` tells its observer of one transaction.
+public struct TransactionReport: Sendable, Equatable {
+    /// The number of writes it carried.
+    public var writes: Int
+    /// From the start of the transaction to its commit (or failure), disk sync included.
+    public var duration: Duration
+    /// False when it failed and rolled back.
+    public var committed: Bool
+}
+
+/// Called by the writer after each transaction, on the writer's task: keep it short.
+public typealias TransactionObserver = @Sendable (TransactionReport) -> Void
 
 /// One `submit` call: its writes stay together in one transaction.
 private struct Job: Sendable {
