@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import SignedFollow
 
 /// The JSON envelope of every response (PROTOCOL.md section 1):
@@ -14,15 +15,17 @@ struct APIResponse<Payload: Encodable & Sendable>: ResponseGenerator, Sendable {
         makeResponse()
     }
 
-    /// The HTTP response. Encoding these plain values cannot fail; if it ever did, the
-    /// answer is a bare 500 rather than a half-written body.
-    func makeResponse() -> Response {
+    /// The HTTP response, with `headers` besides its content type. Encoding these plain
+    /// values cannot fail; if it ever did, the answer is a bare 500 rather than a
+    /// half-written body.
+    func makeResponse(headers: HTTPFields = [:]) -> Response {
         guard let json = try? responseEncoder.encode(Envelope(code: code.rawValue, msg: msg, data: data)) else {
             return Response(status: .internalServerError)
         }
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
         return Response(
-            status: HTTPResponse.Status(code: code.httpStatus),
-            headers: [.contentType: "application/json; charset=utf-8"],
+            status: HTTPResponse.Status(code: code.httpStatus), headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 
@@ -53,5 +56,35 @@ extension APIResponse where Payload == NoData {
     /// An error answer with a constant message for the code.
     init(code: ErrorCode) {
         self.init(code: code, msg: code.meaning, data: nil)
+    }
+}
+
+/// A write refused by the user's rate limit (42901), with the seconds to wait.
+struct RateLimited: Error {
+    let retryAfterSeconds: Int
+
+    /// The answer: 42901 with `Retry-After`.
+    var response: Response {
+        APIResponse(code: .rateLimited).makeResponse(headers: [.retryAfter: String(retryAfterSeconds)])
+    }
+}
+
+/// Runs `handler` and turns every failure into the protocol's answer: a `RequestError`
+/// into its code and message, a rate limit into 42901 with `Retry-After`, a writer failure
+/// into 50001 or 50301, anything else into 50001; the last two are logged with the
+/// request's logger, never echoed.
+func answering(_ context: some RequestContext, _ handler: () async throws -> Response) async -> Response {
+    do {
+        return try await handler()
+    } catch let error as RequestError {
+        return APIResponse(error: error).makeResponse()
+    } catch let limited as RateLimited {
+        return limited.response
+    } catch let error as WriterError {
+        context.logger.error("write failed", metadata: ["error": "\(error)"])
+        return APIResponse(code: error.code).makeResponse()
+    } catch {
+        context.logger.error("internal error", metadata: ["error": "\(error)"])
+        return APIResponse(code: .internalError).makeResponse()
     }
 }

@@ -15,6 +15,8 @@ public struct SignedFollowService: Sendable {
     public let writer: GroupCommitWriter
     /// The server clock, ms since the epoch.
     public let now: @Sendable () -> Int64
+    /// Each user's write budget.
+    public let rateLimiter: WriteRateLimiter
 
     /// Opens the database at `configuration.databasePath` (creating it and the server's key
     /// on first start).
@@ -24,7 +26,9 @@ public struct SignedFollowService: Sendable {
     ) throws {
         self.configuration = configuration
         self.now = now
-        store = try FollowStore(path: configuration.databasePath, logger: logger)
+        store = try FollowStore(
+            path: configuration.databasePath, followingLimit: configuration.followingLimit, logger: logger)
+        rateLimiter = WriteRateLimiter(limit: configuration.rateLimit)
         writer = GroupCommitWriter(store: store, logger: logger)
     }
 
@@ -32,10 +36,12 @@ public struct SignedFollowService: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.debug))
+        let verifier = Verifier(store: store, policy: configuration.verificationPolicy, now: now)
         SignedRoutes(
-            verifier: Verifier(store: store, policy: configuration.verificationPolicy, now: now),
-            writer: writer, store: store, maxBodyBytes: configuration.maxBodyBytes, now: now
+            verifier: verifier, writer: writer, store: store, rateLimiter: rateLimiter,
+            maxBodyBytes: configuration.maxBodyBytes, now: now
         ).register(on: router)
+        ReadRoutes(verifier: verifier, store: store).register(on: router)
         return router
     }
 

@@ -28,6 +28,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `SIGNED_FOLLOW_REQUIRE_USER_SIGNATURE` (`true`/`false`), default false: no Web3MQ
     /// SDK sends it today.
     public var requireUserSignature = false
+    /// The most users one user may follow; a follow beyond it answers 42902.
+    /// `SIGNED_FOLLOW_FOLLOWING_LIMIT`, default 10000.
+    public var followingLimit = FollowStore.defaultFollowingLimit
+    /// Each user's write rate limit (follows and cancels, batch items included), beyond
+    /// which a write answers 42901 with `Retry-After`: a bucket of
+    /// `SIGNED_FOLLOW_RATE_LIMIT_BURST` writes (default 100; 0 disables the limit) refilled
+    /// at `SIGNED_FOLLOW_RATE_LIMIT_PER_HOUR` an hour (default 600).
+    public var rateLimit = RateLimit.default
     /// Bearer token for the audit export; nil disables the export.
     /// `SIGNED_FOLLOW_ADMIN_TOKEN`, default none. Never logged or printed.
     public var adminToken: String?
@@ -79,6 +87,24 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             requireUserSignature = value
         }
+        if let limit = environment["SIGNED_FOLLOW_FOLLOWING_LIMIT"] {
+            guard let value = Int(limit), value >= 1 else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_FOLLOWING_LIMIT", expected: "a positive number of users")
+            }
+            followingLimit = value
+        }
+        if let burst = environment["SIGNED_FOLLOW_RATE_LIMIT_BURST"] {
+            guard let value = Int(burst), value >= 0 else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_RATE_LIMIT_BURST", expected: "a number of writes, 0 to disable")
+            }
+            rateLimit.burst = value
+        }
+        if let rate = environment["SIGNED_FOLLOW_RATE_LIMIT_PER_HOUR"] {
+            guard let value = Int(rate), value >= 1 else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_RATE_LIMIT_PER_HOUR", expected: "a positive number of writes")
+            }
+            rateLimit.perHour = value
+        }
         if let token = environment["SIGNED_FOLLOW_ADMIN_TOKEN"], !token.isEmpty {
             adminToken = token
         }
@@ -105,6 +131,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             "SIGNED_FOLLOW_ALLOWED_ORIGINS=\(allowedOrigins.joined(separator: ","))",
             "SIGNED_FOLLOW_MAX_BODY_BYTES=\(maxBodyBytes)",
             "SIGNED_FOLLOW_REQUIRE_USER_SIGNATURE=\(requireUserSignature)",
+            "SIGNED_FOLLOW_FOLLOWING_LIMIT=\(followingLimit)",
+            "SIGNED_FOLLOW_RATE_LIMIT_BURST=\(rateLimit.burst)",
+            "SIGNED_FOLLOW_RATE_LIMIT_PER_HOUR=\(rateLimit.perHour)",
             "SIGNED_FOLLOW_ADMIN_TOKEN=\(adminToken == nil ? "(not set: audit export disabled)" : "(set)")",
         ]
     }

@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import SignedFollow
 
-/// The verified write routes: register, log in, follow (PROTOCOL.md sections 2 to 4).
+/// The verified write routes: register, log in, follow, batch follow (PROTOCOL.md
+/// sections 2 to 4 and 9).
 ///
 /// Each handler reads the body within the limit, decodes it strictly, verifies it, hands
 /// the write to the group-commit writer and answers only after the transaction holding
@@ -15,6 +16,7 @@ struct SignedRoutes: Sendable {
     let verifier: Verifier
     let writer: GroupCommitWriter
     let store: FollowStore
+    let rateLimiter: WriteRateLimiter
     let maxBodyBytes: Int
     let now: @Sendable () -> Int64
 
@@ -38,34 +40,56 @@ struct SignedRoutes: Sendable {
         router.post("/api/following/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
                 let change = try verifier.verify(try FollowRequest(body: body, headers: headers), receivedAt: receivedAt)
+                if let wait = rateLimiter.take(change.userid, now: now()) { throw RateLimited(retryAfterSeconds: wait) }
                 let outcome = try await writer.submit(.follow(change))
                 let following = try outcome.following
                     ?? store.pairState(userid: change.userid, targetUserid: change.targetUserid)?.following ?? false
                 return outcomeResponse(outcome, data: FollowData(following: following))
             }
         }
+        router.post("/api/following/batch/") { request, context in
+            await handle(request, context) { body, headers, receivedAt in
+                let batch = try BatchFollowRequest(body: body, headers: headers)
+                return APIResponse(code: .ok, msg: "ok", data: BatchData(results: try await apply(batch, receivedAt: receivedAt)))
+                    .makeResponse()
+            }
+        }
     }
 
-    /// Reads the body and the signed headers, runs `body`, and turns every failure into
-    /// the protocol's answer.
+    /// Section 9: each item verified and rate-limited as a single follow, the accepted ones
+    /// committed in one transaction, one result per item in item order.
+    private func apply(_ batch: BatchFollowRequest, receivedAt: Int64) async throws -> [BatchItemResult] {
+        var results: [BatchItemResult?] = []
+        var accepted: [(index: Int, change: FollowChange)] = []
+        for (index, item) in batch.items.enumerated() {
+            do {
+                let change = try verifier.verify(try item.request.get(), receivedAt: receivedAt)
+                if rateLimiter.take(change.userid, now: now()) != nil { throw RequestError(.rateLimited, ErrorCode.rateLimited.meaning) }
+                accepted.append((index, change))
+                results.append(nil)
+            } catch let error as RequestError {
+                results.append(BatchItemResult(target_userid: item.targetUserid, code: error.code.rawValue, msg: error.message))
+            }
+        }
+        let outcomes = try await writer.submit(batch: accepted.map { .follow($0.change) })
+        for ((index, change), outcome) in zip(accepted, outcomes) {
+            results[index] = BatchItemResult(
+                target_userid: change.targetUserid, code: outcome.code.rawValue, msg: outcome.message)
+        }
+        // Every index is either an item's error or, just above, its outcome.
+        return results.map { $0! }
+    }
+
+    /// Reads the body and the signed headers, runs `verifyAndWrite`, and turns every failure
+    /// into the protocol's answer.
     private func handle(
         _ request: Request, _ context: BasicRequestContext,
         _ verifyAndWrite: ([UInt8], RequestHeaders, Int64) async throws -> Response
     ) async -> Response {
         let receivedAt = now()
-        do {
+        return await answering(context) {
             let body = try await readBody(request)
-            let headers = RequestHeaders(
-                requestPubkey: request.headers[.web3mqRequestPubkey] ?? "", didkey: request.headers[.didkey] ?? "")
-            return try await verifyAndWrite(body, headers, receivedAt)
-        } catch let error as RequestError {
-            return APIResponse(error: error).makeResponse()
-        } catch let error as WriterError {
-            context.logger.error("write failed", metadata: ["error": "\(error)"])
-            return APIResponse(code: error.code).makeResponse()
-        } catch {
-            context.logger.error("internal error", metadata: ["error": "\(error)"])
-            return APIResponse(code: .internalError).makeResponse()
+            return try await verifyAndWrite(body, RequestHeaders(request), receivedAt)
         }
     }
 
@@ -85,9 +109,19 @@ struct SignedRoutes: Sendable {
 
     private func outcomeResponse<Payload: Encodable & Sendable>(_ outcome: WriteOutcome, data: Payload) -> Response {
         switch outcome {
-        case .applied: APIResponse(code: .ok, msg: "ok", data: data).makeResponse()
-        case .alreadyApplied: APIResponse(code: .ok, msg: "already applied", data: data).makeResponse()
+        case .applied, .alreadyApplied: APIResponse(code: .ok, msg: outcome.message, data: data).makeResponse()
         default: APIResponse(code: outcome.code).makeResponse()
+        }
+    }
+}
+
+extension WriteOutcome {
+    /// The answer's `msg`: "ok", "already applied", or the meaning of the code.
+    var message: String {
+        switch self {
+        case .applied: "ok"
+        case .alreadyApplied: "already applied"
+        default: code.meaning
         }
     }
 }
@@ -106,9 +140,28 @@ struct LoginData: Encodable, Sendable {
     let pubkey_expired_timestamp: Int64
 }
 
+/// `data` of a batch: one result per item, in item order.
+struct BatchData: Encodable, Sendable {
+    let results: [BatchItemResult]
+}
+
+/// The result of one batch item: the single follow's code and message.
+struct BatchItemResult: Encodable, Sendable {
+    let target_userid: String
+    let code: Int
+    let msg: String
+}
+
 /// `data` of a follow or cancel.
 struct FollowData: Encodable, Sendable {
     let following: Bool
+}
+
+extension RequestHeaders {
+    /// The signed headers of `request` (section 4), "" for an absent one.
+    init(_ request: Request) {
+        self.init(requestPubkey: request.headers[.web3mqRequestPubkey] ?? "", didkey: request.headers[.didkey] ?? "")
+    }
 }
 
 extension HTTPField.Name {

@@ -22,7 +22,18 @@ struct Answer: CustomStringConvertible {
     let code: Int
     let msg: String
     let data: [String: Any]?
+    let headers: HTTPFields
     var description: String { "\(status) \(code) \(msg)" }
+}
+
+extension Answer {
+    /// Parses a response of the service.
+    init(_ response: TestResponse) throws {
+        let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+        self.init(
+            status: Int(response.status.code), code: json["code"] as? Int ?? -1, msg: json["msg"] as? String ?? "",
+            data: json["data"] as? [String: Any], headers: response.headers)
+    }
 }
 
 /// The service on a temporary database with its writer running, driven through
@@ -91,10 +102,20 @@ struct TestService {
         if !headers.requestPubkey.isEmpty { fields[HTTPField.Name("web3mq-request-pubkey")!] = headers.requestPubkey }
         if !headers.didkey.isEmpty { fields[HTTPField.Name("didkey")!] = headers.didkey }
         let response = try await client.executeRequest(uri: route, method: .post, headers: fields, body: ByteBuffer(bytes: body))
-        let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
-        return Answer(
-            status: Int(response.status.code), code: json["code"] as? Int ?? -1, msg: json["msg"] as? String ?? "",
-            data: json["data"] as? [String: Any])
+        return try Answer(response)
+    }
+
+    /// Sends `GET uri` with the signed headers (an empty header is not sent).
+    func get(_ uri: String, headers: RequestHeaders = RequestHeaders(requestPubkey: "", didkey: "")) async throws -> Answer {
+        var fields = HTTPFields()
+        if !headers.requestPubkey.isEmpty { fields[HTTPField.Name("web3mq-request-pubkey")!] = headers.requestPubkey }
+        if !headers.didkey.isEmpty { fields[HTTPField.Name("didkey")!] = headers.didkey }
+        return try Answer(try await client.executeRequest(uri: uri, method: .get, headers: fields, body: nil))
+    }
+
+    /// Sends the signed read `query` to `route`, with `extra` parameters.
+    func get(_ route: String, _ query: SignedQuery, _ extra: [(name: String, value: String)] = []) async throws -> Answer {
+        try await get(query.uri(route, extra), headers: query.headers)
     }
 
     /// Registers `identity` now (expecting success).
@@ -108,4 +129,5 @@ enum Routes {
     static let register = "/api/user_register_v2/"
     static let login = "/api/user_login_v2/"
     static let follow = "/api/following/"
+    static let batch = "/api/following/batch/"
 }

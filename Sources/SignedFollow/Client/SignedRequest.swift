@@ -101,3 +101,44 @@ public struct ClientStyle: Sendable, Equatable {
     /// The JS SDK's style.
     public init() {}
 }
+
+/// A signed GET request: its query parameters and headers.
+public struct SignedQuery: Sendable {
+    /// The parameters, in order, not yet percent-encoded.
+    public var parameters: [(name: String, value: String)]
+    /// The signed headers.
+    public var headers: RequestHeaders
+
+    /// The parameters and headers.
+    public init(parameters: [(name: String, value: String)], headers: RequestHeaders) {
+        self.parameters = parameters
+        self.headers = headers
+    }
+
+    /// `path` with the parameters and `extra` as its query string, percent-encoded.
+    public func uri(_ path: String, _ extra: [(name: String, value: String)] = []) -> String {
+        Self.uri(path, parameters + extra)
+    }
+
+    /// `path` with `parameters` as its query string; every byte outside the unreserved
+    /// characters of RFC 3986 is percent-encoded (so base64's `+`, `/` and `=` are).
+    public static func uri(_ path: String, _ parameters: [(name: String, value: String)]) -> String {
+        guard !parameters.isEmpty else { return path }
+        return path + "?" + parameters.map { percentEncoded($0.name) + "=" + percentEncoded($0.value) }.joined(separator: "&")
+    }
+
+    private static func percentEncoded(_ text: String) -> String {
+        var encoded = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                encoded += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+            }
+        }
+        return encoded
+    }
+}

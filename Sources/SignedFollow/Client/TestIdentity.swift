@@ -98,6 +98,16 @@ public struct TestIdentity: Sendable {
                 requestPubkey: Hex.encode(requestKey.publicKey.rawRepresentation), didkey: "eth:\(didValue)"))
     }
 
+    /// The query and headers of a signed read (PROTOCOL.md section 8), signed at
+    /// `timestamp` by `requestKey` (the main key or a bound session key).
+    public func signedRead(timestamp: Int64, requestKey: Ed25519KeyPair) -> SignedQuery {
+        let signature = requestKey.signature(for: (userid + String(timestamp)).utf8).base64
+        return SignedQuery(
+            parameters: [("userid", userid), ("timestamp", String(timestamp)), ("web3mq_user_signature", signature)],
+            headers: RequestHeaders(
+                requestPubkey: Hex.encode(requestKey.publicKey.rawRepresentation), didkey: "eth:\(address.lowercased)"))
+    }
+
     private func written(_ address: EthereumAddress, _ style: ClientStyle) -> String {
         style.addressForm == .lowercase ? address.lowercased : address.checksummed
     }

@@ -13,7 +13,11 @@ enum FieldRules {
 
     /// A userid: 1 to 128 printable ASCII characters, no white space.
     static func userid(_ object: JSONObject, _ name: String) throws(RequestError) -> String {
-        let value = try object.string(name)
+        try userid(try object.string(name), name)
+    }
+
+    /// `value` when it is a userid (see ``userid(_:_:)-(JSONObject,_)``), else 40003 naming `name`.
+    static func userid(_ value: String, _ name: String) throws(RequestError) -> String {
         let isPrintable: (UInt8) -> Bool = { (0x21...0x7E).contains($0) }
         // Over the contiguous bytes when the string has them (always, for a decoded body):
         // iterating String.UTF8View goes through its index arithmetic byte by byte.

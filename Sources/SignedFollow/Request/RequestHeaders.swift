@@ -23,6 +23,19 @@ public struct RequestHeaders: Sendable, Equatable {
         return bytes
     }
 
+    /// `didkey` as `<did_type>:<address>` for a request without a body naming its did type
+    /// (the signed reads): 40004 when malformed, 40005 when the type is not supported.
+    func didAddress() throws(RequestError) -> EthereumAddress {
+        guard let colon = didkey.firstIndex(of: ":") else {
+            throw RequestError(.invalidHeader, didkey.isEmpty ? "missing header didkey" : "header didkey must be <did_type>:<did_value>")
+        }
+        guard let didType = DidType(rawValue: String(didkey[..<colon])) else {
+            throw RequestError(.invalidHeader, "header didkey must be <did_type>:<did_value>")
+        }
+        guard didType.isSupported else { throw RequestError(.unsupportedDidType, "did_type must be eth") }
+        return try didAddress(agreeingWith: didType)
+    }
+
     /// `didkey` as `<did_type>:<address>`, agreeing with the body's `did_type` (section 4
     /// check 2): 40004 otherwise.
     func didAddress(agreeingWith didType: DidType) throws(RequestError) -> EthereumAddress {

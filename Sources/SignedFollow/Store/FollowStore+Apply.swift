@@ -45,10 +45,7 @@ extension FollowStore {
             return .commit
         }
         registry.record(writes, outcomes, newNumbers: effects.newNumbers)
-        pending.withLock { pending in
-            pending.states.merge(effects.pairs) { _, new in new }
-            pending.throughSeq = max(pending.throughSeq, effects.lastSeq)
-        }
+        pending.withLock { $0.publish(effects.pairs, throughSeq: effects.lastSeq, totalsChange: effects.totals) }
         return outcomes
     }
 
@@ -148,7 +145,9 @@ extension FollowStore {
     }
 
     /// PROTOCOL.md section 4 step 11: a replayed nonce first; then the newest signed
-    /// timestamp wins, and on equal timestamps a cancel beats a follow.
+    /// timestamp wins, and on equal timestamps a cancel beats a follow. Then the following
+    /// limit (step 10), which refuses only a follow that would add an edge: a replay is
+    /// still "already applied", a stale request still 40901, and a cancel always passes.
     ///
     /// An applied change never has a timestamp newer than its pair's latest, so the nonce
     /// index is only consulted for a change that is not newer: for the usual fresh follow,
@@ -173,6 +172,12 @@ extension FollowStore {
             if change.timestamp < pair.latestTimestamp { return (.stale, AuditColumns()) }
             if pair.latestIsCancel, change.follow { return (.stale, AuditColumns()) }
         }
+        let wasFollowing = pair?.following ?? false
+        if change.follow, !wasFollowing {
+            let following = pending.withLock { $0.totals.following(userNo) } + effects.totals.following(userNo)
+            if following >= followingLimit { return (.followingLimitReached, AuditColumns()) }
+        }
+        if wasFollowing != change.follow { effects.totals.record(key, delta: change.follow ? 1 : -1) }
         effects.pairs[key] = PairState.after(pair, follow: change.follow, timestamp: change.timestamp)
         let columns = AuditColumns(nonce: nonce, signedTimestamp: change.timestamp, userNo: userNo, targetNo: targetNo)
         return (.applied(following: change.follow), columns)
@@ -186,6 +191,8 @@ private struct BatchEffects {
     var newNumbers: [String: Int64] = [:]
     /// The new state of every pair it changed.
     var pairs: [PairKey: PairState] = [:]
+    /// How the follow totals changed.
+    var totals = FollowTotals()
     /// The `seq` of its last audit entry (of the log's last entry when it appended none).
     var lastSeq: Int64 = 0
 }

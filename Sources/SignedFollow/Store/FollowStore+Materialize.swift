@@ -56,12 +56,13 @@ extension FollowStore {
                 .execute(arguments: [throughSeq])
             return .commit
         }
-        pending.withLock { $0.states.removeAll(keepingCapacity: true) }
+        pending.withLock { $0.removeStates() }
     }
 
     /// On open: replays the follows and cancels of audit rows after
     /// `follow_pairs_progress.seq` (committed before a crash or a stop, not yet
-    /// materialised) into the pending pairs, then materialises them.
+    /// materialised) into the pending pairs, materialises them, and counts every user's
+    /// follow totals.
     func recoverPendingPairs(_ db: Database) throws {
         let progress = try Int64.fetchOne(db, sql: "SELECT seq FROM follow_pairs_progress WHERE id = 1") ?? 0
         let rows = try Row.fetchCursor(db, sql: """
@@ -77,11 +78,28 @@ extension FollowStore {
             states[key] = PairState.after(previous, follow: (row[1] as String) == "follow", timestamp: row[2])
             lastSeq = row[0]
         }
-        guard !states.isEmpty else { return }
-        logger.info("materialising pairs of audit entries after the last progress mark", metadata: [
-            "after_seq": "\(progress)", "through_seq": "\(lastSeq)", "pairs": "\(states.count)",
-        ])
-        pending.withLock { $0 = PendingPairs(states: states, throughSeq: lastSeq) }
-        try materializePairs(db)
+        if !states.isEmpty {
+            logger.info("materialising pairs of audit entries after the last progress mark", metadata: [
+                "after_seq": "\(progress)", "through_seq": "\(lastSeq)", "pairs": "\(states.count)",
+            ])
+            pending.withLock { $0 = PendingPairs(states: states, throughSeq: lastSeq, totals: FollowTotals()) }
+            try materializePairs(db)
+        }
+        let head = try Self.fetchAuditHead(db)?.seq ?? 0
+        let totals = try FollowTotals(db)
+        pending.withLock { $0 = PendingPairs(states: [:], throughSeq: head, totals: totals) }
+    }
+}
+
+extension FollowTotals {
+    /// Every user's totals as `follow_pairs` has them (one pass over each of its indexes).
+    init(_ db: Database) throws {
+        self.init()
+        let following = try Row.fetchCursor(
+            db, sql: "SELECT user_no, count(*) FROM follow_pairs WHERE following = 1 GROUP BY user_no")
+        while let row = try following.next() { set(row[0], following: row[1], followers: 0) }
+        let followers = try Row.fetchCursor(
+            db, sql: "SELECT target_no, count(*) FROM follow_pairs WHERE following = 1 GROUP BY target_no")
+        while let row = try followers.next() { set(row[0], following: self.following(row[0]), followers: row[1]) }
     }
 }

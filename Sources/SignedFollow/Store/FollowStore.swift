@@ -28,12 +28,20 @@ public final class FollowStore: Sendable {
     let pending = Mutex(PendingPairs())
     /// Copies the WAL into the database file beside the writer.
     private let checkpointer: WALCheckpointer
+    /// The most users one user may follow: a follow that would add an edge beyond it is
+    /// refused (42902).
+    public let followingLimit: Int
     /// Test hook: the number of upcoming transactions that fail after applying their writes.
     let injectedFailures = Mutex(0)
 
+    /// The default of ``followingLimit``.
+    public static let defaultFollowingLimit = 10_000
+
     /// Opens the database file at `path`, creating it when missing, and brings its
     /// layout up to date.
-    public init(path: String, logger: Logger) throws {
+    public init(path: String, followingLimit: Int = FollowStore.defaultFollowingLimit, logger: Logger) throws {
+        precondition(followingLimit >= 0, "followingLimit must not be negative")
+        self.followingLimit = followingLimit
         var configuration = Configuration()
         configuration.label = "signed-follow"
         configuration.foreignKeysEnabled = true

@@ -1,8 +1,10 @@
-// Pair states committed in audit rows but not yet written to `follow_pairs`.
+// Pair states committed in audit rows but not yet written to `follow_pairs`, and every
+// user's follow totals.
 //
 // A follow's commit appends its audit row only; the pair's new state waits here until the
 // writer materialises it into `follow_pairs` (BENCHMARKS.md, "Write path", explains why).
-// Every lookup of a pair's state looks here first.
+// Every lookup of a pair's state looks here first, and list reads lay these states over
+// the rows of `follow_pairs` (FollowStore+Lists.swift).
 
 /// A (user, target) pair by the users' numbers (`users.user_no`).
 struct PairKey: Hashable, Comparable, Sendable {
@@ -16,12 +18,102 @@ struct PairKey: Hashable, Comparable, Sendable {
     }
 }
 
-/// Pair states newer than `follow_pairs`, and how far the audit log they reflect goes.
+/// Pair states newer than `follow_pairs`, how far the audit log they reflect goes, and
+/// the follow totals of every user as of that point.
 struct PendingPairs: Sendable {
     /// The latest state of each pair changed since the last materialisation.
-    var states: [PairKey: PairState] = [:]
+    private(set) var states: [PairKey: PairState] = [:]
     /// The `seq` of the last audit entry these states (with `follow_pairs`) reflect.
-    var throughSeq: Int64 = 0
+    private(set) var throughSeq: Int64 = 0
+    /// For each user number, the targets of its pending pairs.
+    private var targetsByUser: [Int64: [Int64]] = [:]
+    /// For each user number, the followers of its pending pairs.
+    private var usersByTarget: [Int64: [Int64]] = [:]
+    /// How many users each user follows, and how many follow it, as of `throughSeq`.
+    private(set) var totals = FollowTotals()
+
+    init() {}
+
+    /// Pending `states` reflecting the audit log through `throughSeq`, over `totals`.
+    init(states: [PairKey: PairState], throughSeq: Int64, totals: FollowTotals) {
+        self.totals = totals
+        publish(states, throughSeq: throughSeq, totalsChange: FollowTotals())
+    }
+
+    /// Adds the pair states and total changes of a committed transaction whose last audit
+    /// entry is `throughSeq`.
+    mutating func publish(_ changed: [PairKey: PairState], throughSeq seq: Int64, totalsChange: FollowTotals) {
+        for (key, state) in changed where states.updateValue(state, forKey: key) == nil {
+            targetsByUser[key.userNo, default: []].append(key.targetNo)
+            usersByTarget[key.targetNo, default: []].append(key.userNo)
+        }
+        throughSeq = max(throughSeq, seq)
+        totals.add(totalsChange)
+    }
+
+    /// Forgets the pending states, once `follow_pairs` has them.
+    mutating func removeStates() {
+        states.removeAll(keepingCapacity: true)
+        targetsByUser.removeAll(keepingCapacity: true)
+        usersByTarget.removeAll(keepingCapacity: true)
+    }
+
+    /// The pending states that touch `userNo`, both ways.
+    func overlay(of userNo: Int64) -> PairOverlay {
+        var overlay = PairOverlay(throughSeq: throughSeq, following: totals.following(userNo), followers: totals.followers(userNo))
+        for target in targetsByUser[userNo] ?? [] {
+            overlay.outgoing[target] = states[PairKey(userNo: userNo, targetNo: target)]
+        }
+        for user in usersByTarget[userNo] ?? [] {
+            overlay.incoming[user] = states[PairKey(userNo: user, targetNo: userNo)]
+        }
+        return overlay
+    }
+}
+
+/// How many users each user follows and is followed by (users with none are absent).
+struct FollowTotals: Sendable {
+    private var counts: [Int64: (following: Int, followers: Int)] = [:]
+
+    /// The number of users `userNo` follows.
+    func following(_ userNo: Int64) -> Int { counts[userNo]?.following ?? 0 }
+
+    /// The number of users following `userNo`.
+    func followers(_ userNo: Int64) -> Int { counts[userNo]?.followers ?? 0 }
+
+    /// Counts a change of the pair from not following to following (`delta` 1) or back (-1).
+    mutating func record(_ key: PairKey, delta: Int) {
+        counts[key.userNo, default: (0, 0)].following += delta
+        counts[key.targetNo, default: (0, 0)].followers += delta
+    }
+
+    /// Sets the totals of `userNo` (when loading).
+    mutating func set(_ userNo: Int64, following: Int, followers: Int) {
+        counts[userNo] = (following, followers)
+    }
+
+    /// Adds the changes counted in `other`.
+    mutating func add(_ other: FollowTotals) {
+        for (userNo, change) in other.counts {
+            counts[userNo, default: (0, 0)].following += change.following
+            counts[userNo, default: (0, 0)].followers += change.followers
+        }
+    }
+}
+
+/// The pending pair states around one user, and its totals, from one snapshot of the
+/// pending pairs.
+struct PairOverlay: Sendable {
+    /// The audit `seq` the snapshot reflects.
+    var throughSeq: Int64
+    /// How many users the user follows, as of `throughSeq`.
+    var following: Int
+    /// How many users follow the user, as of `throughSeq`.
+    var followers: Int
+    /// The user's pending pairs, by target number.
+    var outgoing: [Int64: PairState] = [:]
+    /// The pending pairs toward the user, by follower number.
+    var incoming: [Int64: PairState] = [:]
 }
 
 extension PairState {

@@ -150,6 +150,9 @@ public enum WriteOutcome: Sendable, Equatable {
     case userNotRegistered
     /// 40402: the target of a follow is not registered (the verifier checks it first).
     case targetNotRegistered
+    /// 42902: the follow would add an edge to a user who already follows as many users as
+    /// the following limit allows.
+    case followingLimitReached
 
     /// The pair's state after an applied follow or cancel; nil otherwise.
     public var following: Bool? {
@@ -165,6 +168,7 @@ public enum WriteOutcome: Sendable, Equatable {
         case .keyNotBound: .keyNotBound
         case .userNotRegistered: .userNotRegistered
         case .targetNotRegistered: .targetNotRegistered
+        case .followingLimitReached: .followingLimit
         }
     }
 }

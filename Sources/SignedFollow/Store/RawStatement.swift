@@ -7,7 +7,8 @@ import GRDBSQLite
 ///
 /// GRDB keeps ownership of the statement and finalises it. Every value is bound with
 /// `SQLITE_TRANSIENT` (SQLite copies it), so no pointer outlives the call that bound it.
-/// Use it only inside a transaction that GRDB opened, and reset it after every use.
+/// Use it only inside a transaction that GRDB opened (a read counts), and reset it after
+/// every use.
 struct RawStatement {
     private let statement: Statement
     private var handle: OpaquePointer { statement.sqliteStatement }
@@ -63,6 +64,20 @@ struct RawStatement {
         case SQLITE_ROW: return read(Row(handle))
         case SQLITE_DONE: return nil
         default: throw error(code, db)
+        }
+    }
+
+    /// Runs a query and hands its rows in order to `visit` until there are no more or
+    /// `visit` returns false, then resets it.
+    func forEach(_ db: Database, _ visit: (Row) throws -> Bool) throws {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            switch code {
+            case SQLITE_ROW: guard try visit(Row(handle)) else { return }
+            case SQLITE_DONE: return
+            default: throw error(code, db)
+            }
         }
     }
 

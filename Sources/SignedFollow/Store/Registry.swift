@@ -14,6 +14,8 @@ final class Registry: Sendable {
         var users: [String: StoredUser] = [:]
         /// userid to `users.user_no`, the number that `follow_pairs` and `audit_log` use.
         var numbers: [String: Int64] = [:]
+        /// `users.user_no` to userid.
+        var userids: [Int64: String] = [:]
         /// `did_type:did_value` to userid.
         var owners: [String: String] = [:]
         /// userid to session key (64 lowercase hex) to expiry.
@@ -32,6 +34,7 @@ final class Registry: Sendable {
                 userid: row[0], didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4])
             loaded.users[user.userid] = user
             loaded.numbers[user.userid] = row[5]
+            loaded.userids[row[5]] = user.userid
             loaded.owners[Self.didKey(user.didType, user.didValue)] = user.userid
         }
         let sessions = try Row.fetchCursor(db, sql: "SELECT userid, pubkey, expires_at FROM session_keys")
@@ -43,6 +46,16 @@ final class Registry: Sendable {
 
     func user(_ userid: String) -> StoredUser? {
         state.withLock { $0.users[userid] }
+    }
+
+    /// The number of the committed user `userid`.
+    func number(_ userid: String) -> Int64? {
+        state.withLock { $0.numbers[userid] }
+    }
+
+    /// The committed users with these numbers, in the same order, under one lock.
+    func users(numbers: [Int64]) -> [StoredUser?] {
+        state.withLock { state in numbers.map { state.userids[$0].flatMap { state.users[$0] } } }
     }
 
     /// The numbers of the committed users `userid` and `targetUserid`, under one lock.
@@ -75,6 +88,7 @@ final class Registry: Sendable {
     func record(_ writes: [PendingWrite], _ outcomes: [WriteOutcome], newNumbers: [String: Int64]) {
         state.withLock { state in
             state.numbers.merge(newNumbers) { _, new in new }
+            for (userid, number) in newNumbers { state.userids[number] = userid }
             for (write, outcome) in zip(writes, outcomes) {
                 guard case .applied = outcome else { continue }
                 switch write {

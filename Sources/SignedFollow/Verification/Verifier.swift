@@ -134,6 +134,20 @@ public struct Verifier: Sendable {
             expiresAt: request.expiresAt, timestamp: request.timestamp, audit: audit)
     }
 
+    /// Section 8: a read signed by the reader's main or session key over
+    /// `userid + timestamp`; returns the reader. Reads change nothing, so a replay within
+    /// the window only reads again.
+    public func verify(_ request: SignedReadRequest) throws -> StoredUser {
+        try checkWindow(request.timestamp)
+        let user = try registeredUser(request.userid, didAddress: request.didAddress)
+        let requestKeyHex = Hex.encode(request.requestKey)
+        let requestKey = try boundRequestKey(
+            request.requestKey, hex: requestKeyHex, of: user,
+            sessionKeyExpiry: try store.sessionKeyExpiry(userid: request.userid, pubkey: requestKeyHex))
+        try checkEd25519(request.userSignature, by: requestKey, over: request.signedMessage, field: "web3mq_user_signature")
+        return user
+    }
+
     // MARK: - Checks
 
     private func checkWindow(_ timestamp: Int64) throws(RequestError) {

@@ -1,0 +1,125 @@
+import Hummingbird
+import SignedFollow
+
+/// The reads of PROTOCOL.md section 8: the signed lists of the reader, the public lists,
+/// the status of a pair and a user's totals. Reads go through the store's reader pool and
+/// never wait for the writer.
+struct ReadRoutes: Sendable {
+    let verifier: Verifier
+    let store: FollowStore
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/api/user_following/") { request, context in
+            await answering(context) {
+                let read = try SignedReadRequest(query: query(request), headers: RequestHeaders(request))
+                _ = try verifier.verify(read)
+                return try list(.following, of: read.userid, read.page)
+            }
+        }
+        router.get("/api/user_followers/") { request, context in
+            await answering(context) {
+                let read = try SignedReadRequest(query: query(request), headers: RequestHeaders(request))
+                _ = try verifier.verify(read)
+                return try list(.followers, of: read.userid, read.page)
+            }
+        }
+        router.get("/api/user_follow_contacts/") { request, context in
+            await answering(context) {
+                let contacts = try ContactsRequest(query: query(request), headers: RequestHeaders(request))
+                _ = try verifier.verify(contacts.read)
+                return try list(contacts.list, of: contacts.read.userid, contacts.read.page)
+            }
+        }
+        router.get("/api/user_public_following/") { request, context in
+            await answering(context) {
+                let read = try PublicListRequest(query: query(request))
+                return try list(.following, of: read.userid, read.page)
+            }
+        }
+        router.get("/api/user_public_followers/") { request, context in
+            await answering(context) {
+                let read = try PublicListRequest(query: query(request))
+                return try list(.followers, of: read.userid, read.page)
+            }
+        }
+        router.get("/api/follow_status/") { request, context in
+            await answering(context) {
+                let pair = try PairRequest(query: query(request))
+                guard try store.isRegistered(pair.userid) else { throw RequestError(.userNotRegistered, "userid is not registered") }
+                guard let status = try store.followStatus(userid: pair.userid, targetUserid: pair.targetUserid) else {
+                    throw RequestError(.targetNotRegistered, "target_userid is not registered")
+                }
+                return APIResponse(code: .ok, msg: "ok", data: FollowStatusData(
+                    is_following: status.isFollowing, is_followed_by: status.isFollowedBy, followed_at: status.followedAt)
+                ).makeResponse()
+            }
+        }
+        router.get("/api/user_follow_stats/") { request, context in
+            await answering(context) {
+                let user = try UserRequest(query: query(request))
+                guard let stats = try store.followStats(of: user.userid) else { throw RequestError(.userNotRegistered, "userid is not registered") }
+                return APIResponse(code: .ok, msg: "ok", data: FollowStatsData(
+                    total_following: stats.following, total_followers: stats.followers, total_follow_each: stats.followEach)
+                ).makeResponse()
+            }
+        }
+    }
+
+    /// A page of `userid`'s list `kind` (40401 when `userid` is not registered).
+    private func list(_ kind: FollowListKind, of userid: String, _ page: PageRequest) throws -> Response {
+        guard let listed = try store.followList(kind, of: userid, page: page.page, size: page.size) else {
+            throw RequestError(.userNotRegistered, "userid is not registered")
+        }
+        let users = listed.entries.map { entry in
+            ListedUser(
+                userid: entry.user.userid, follow_status: entry.relation.rawValue, wallet_type: entry.user.didType,
+                wallet_address: entry.user.didValue, followed_at: entry.followedAt)
+        }
+        return APIResponse(code: .ok, msg: "ok", data: FollowListData(total_count: listed.totalCount, user_list: users))
+            .makeResponse()
+    }
+
+    /// The query string's parameters, percent-decoded.
+    private func query(_ request: Request) throws(RequestError) -> QueryParameters {
+        try QueryParameters(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) })
+    }
+}
+
+/// `data` of a list.
+struct FollowListData: Encodable, Sendable {
+    let total_count: Int
+    let user_list: [ListedUser]
+}
+
+/// A user of a list.
+struct ListedUser: Encodable, Sendable {
+    let userid: String
+    let follow_status: String
+    let wallet_type: String
+    let wallet_address: String
+    let followed_at: Int64
+}
+
+/// `data` of `follow_status`.
+struct FollowStatusData: Encodable, Sendable {
+    let is_following: Bool
+    let is_followed_by: Bool
+    let followed_at: Int64?
+
+    // `followed_at` is written as null when absent, not left out.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(is_following, forKey: .is_following)
+        try container.encode(is_followed_by, forKey: .is_followed_by)
+        try container.encode(followed_at, forKey: .followed_at)
+    }
+
+    private enum CodingKeys: String, CodingKey { case is_following, is_followed_by, followed_at }
+}
+
+/// `data` of `user_follow_stats`.
+struct FollowStatsData: Encodable, Sendable {
+    let total_following: Int
+    let total_followers: Int
+    let total_follow_each: Int
+}
