@@ -9,6 +9,7 @@
 // - Sources/WritePathBenchmark: a plain release executable that times throughput with
 //   hundreds of requests in flight, which the harness's one-sample-at-a-time loop cannot
 //   do; `python3 write_path.py` builds and runs it (and `ratios.py` calls that).
+// - Sources/ReadPathBenchmark: the read path, `python3 read_path.py`.
 import PackageDescription
 
 let package = Package(
@@ -54,6 +55,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WritePathBenchmark",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The read path: builds a graph of 1,000,000 edges among 100,000 users and times
+        // page reads in-process; `python3 read_path.py` also serves it over HTTP for wrk.
+        .executableTarget(
+            name: "ReadPathBenchmark",
+            dependencies: [
+                .product(name: "SignedFollow", package: "signed-follow"),
+                .product(name: "WalletCrypto", package: "signed-follow"),
+                .product(name: "Keccak", package: "signed-follow"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ReadPathBenchmark",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]
