@@ -50,21 +50,30 @@ struct SignedRoutes: Sendable {
         router.post("/api/following/batch/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
                 let batch = try BatchFollowRequest(body: body, headers: headers)
-                return APIResponse(code: .ok, msg: "ok", data: BatchData(results: try await apply(batch, receivedAt: receivedAt)))
-                    .makeResponse()
+                let (results, retryAfter) = try await apply(batch, receivedAt: receivedAt)
+                // When items were refused by the rate limit, Retry-After says when the next token comes.
+                return APIResponse(code: .ok, msg: "ok", data: BatchData(results: results))
+                    .makeResponse(headers: retryAfter.map { [.retryAfter: String($0)] } ?? [:])
             }
         }
     }
 
     /// Section 9: each item verified and rate-limited as a single follow, the accepted ones
-    /// committed in one transaction, one result per item in item order.
-    private func apply(_ batch: BatchFollowRequest, receivedAt: Int64) async throws -> [BatchItemResult] {
+    /// committed in one transaction, one result per item in item order; and the seconds
+    /// to wait when the rate limit refused an item.
+    private func apply(
+        _ batch: BatchFollowRequest, receivedAt: Int64
+    ) async throws -> (results: [BatchItemResult], retryAfter: Int?) {
         var results: [BatchItemResult?] = []
+        var retryAfter: Int?
         var accepted: [(index: Int, change: FollowChange)] = []
         for (index, item) in batch.items.enumerated() {
             do {
                 let change = try verifier.verify(try item.request.get(), receivedAt: receivedAt)
-                if rateLimiter.take(change.userid, now: now()) != nil { throw RequestError(.rateLimited, ErrorCode.rateLimited.meaning) }
+                if let wait = rateLimiter.take(change.userid, now: now()) {
+                    retryAfter = wait
+                    throw RequestError(.rateLimited, ErrorCode.rateLimited.meaning)
+                }
                 accepted.append((index, change))
                 results.append(nil)
             } catch let error as RequestError {
@@ -77,7 +86,7 @@ struct SignedRoutes: Sendable {
                 target_userid: change.targetUserid, code: outcome.code.rawValue, msg: outcome.message)
         }
         // Every index is either an item's error or, just above, its outcome.
-        return results.map { $0! }
+        return (results.map { $0! }, retryAfter)
     }
 
     /// Reads the body and the signed headers, runs `verifyAndWrite`, and turns every failure

@@ -86,6 +86,10 @@ struct BatchAndLimitTests {
             batchBody([a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body,
                        c.follow(target: b.userid, timestamp: now, requestKey: c.mainKey).body])
         },
+        Malformed(name: "two did types", code: 40003) { now in
+            batchBody([a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body,
+                       a.follow(target: c.userid, timestamp: now, requestKey: a.mainKey).replacing("did_type", with: .string("starknet")).body])
+        },
         Malformed(name: "an item that is not an object", code: 40003) { now in
             batchBody([a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body, Array("3".utf8)])
         },
@@ -135,6 +139,7 @@ struct BatchAndLimitTests {
             let items = [Self.d, Self.b].map { Self.a.follow(target: $0.userid, timestamp: now, requestKey: Self.a.mainKey) }
             let batch = try await service.send(Routes.batch, body: Self.batchBody(items.map(\.body)), headers: items[0].headers)
             #expect(Self.results(batch).map(\.1) == [0, 42901], "\(batch)")
+            #expect(batch.headers[.retryAfter] == "60")
         }
     }
 

@@ -86,19 +86,19 @@ final class FollowListTests: Sendable {
         var store = try FollowStore(path: path, logger: storeTestLogger)
         for user in 0..<users { #expect(try store.apply(.register(StoreFixture.registration(Self.userid(user)))) == .applied(following: nil)) }
         var model = GraphModel()
-        var random = SplitMix64(seed: 0x5EED)
+        var random = SeededRandom(seed: 0x5EED)
         var timestamp: Int64 = 10_000
         var latest: [GraphModel.Pair: Int64] = [:]
         for round in 1...24 {
             var writes: [PendingWrite] = []
-            for _ in 0..<(1 + random.next(below: 12)) {
-                let user = random.next(below: users)
-                let target = (user + 1 + random.next(below: users - 1)) % users
-                let follow = random.next(below: 3) != 0
+            for _ in 0..<(1 + Int.random(in: 0..<12, using: &random)) {
+                let user = Int.random(in: 0..<users, using: &random)
+                let target = (user + 1 + Int.random(in: 0..<users - 1, using: &random)) % users
+                let follow = Int.random(in: 0..<3, using: &random) != 0
                 // A few equal timestamps (on different pairs: on one pair the rules of
                 // step 11 would refuse the second), so that ties in followed_at are ordered too.
                 let pair = GraphModel.Pair(user: user, target: target)
-                if random.next(below: 4) != 0 || latest[pair] == timestamp { timestamp += 1 }
+                if Int.random(in: 0..<4, using: &random) != 0 || latest[pair] == timestamp { timestamp += 1 }
                 latest[pair] = timestamp
                 writes.append(follow
                     ? .follow(Self.userid(user), Self.userid(target), at: timestamp)
@@ -164,22 +164,4 @@ final class FollowListTests: Sendable {
         #expect(try store.apply(.follow("user:a", "user:e", at: 18)) == .followingLimitReached)
         #expect(WriteOutcome.followingLimitReached.code == .followingLimit)
     }
-}
-
-/// A small reproducible random generator (SplitMix64), so that a failure replays.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound`.
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

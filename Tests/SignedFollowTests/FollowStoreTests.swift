@@ -124,14 +124,14 @@ final class FollowStoreTests: Sendable {
         #expect(try store.counts().users == 1)
     }
 
-    @Test("a registration not newer than the stored one is stale and writes nothing")
+    @Test("a registration not newer than the stored one is a conflict (40902) and writes nothing")
     func registerStale() throws {
         let alice = StoreFixture.registration("user:alice", timestamp: 2_000)
         _ = try store.apply([.register(alice)])
         let before = try store.counts()
         let sameTime = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 2_000)
         let older = StoreFixture.registration("user:alice", did: alice.didValue, timestamp: 1_000)
-        #expect(try store.apply([.register(sameTime), .register(older)]) == [.stale, .stale])
+        #expect(try store.apply([.register(sameTime), .register(older)]) == [.conflict, .conflict])
         #expect(try store.counts() == before)
         #expect(try store.user("user:alice")?.mainPubkey == alice.mainPubkey)
     }

@@ -64,20 +64,6 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String) {
 
 func monotonicNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-/// SplitMix64, so that a graph is the same on every run.
-struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 let baseTime: Int64 = 1_760_000_000_000
 
 func userid(_ index: Int) -> String { "user:" + sha3_224("read user \(index)").hexString }
@@ -109,14 +95,14 @@ func build(_ options: Options) throws {
         if writes.count == 1024 { try flush() }
     }
     try flush()
-    var random = Random(state: 0x0EAD)
+    var random = SeededRandom(seed: 0x0EAD)
     let perUser = options.edges / options.users
     var written = 0
     for user in 0..<options.users {
         let count = perUser + (user < options.edges % options.users ? 1 : 0)
         var targets = Set<Int>()
         while targets.count < count {
-            let target = Int(Double(options.users) * pow(random.unit(), 3))
+            let target = Int(Double(options.users) * pow(Double.random(in: 0..<1, using: &random), 3))
             if target != user { targets.insert(target) }
         }
         for target in targets {
@@ -168,7 +154,7 @@ func lists(_ options: Options) throws {
         if followers > most.followers { most = (name, followers) }
     }
     check(!popular.isEmpty, "no user has 100 followers")
-    var random = Random(state: 0x1157)
+    var random = SeededRandom(seed: 0x1157)
     func measure(_ label: String, _ read: () throws -> Void) rethrows -> [String: Double] {
         for _ in 0..<min(1_000, options.samples) { try read() }  // warm the page cache
         var samples: [UInt64] = []
@@ -183,7 +169,7 @@ func lists(_ options: Options) throws {
         return result
     }
     let randomPopular = try measure("followers page 1 x 100, random user with >= 100 followers (\(popular.count) users)") {
-        let page = try store.followList(.followers, of: popular[random.below(popular.count)], page: 1, size: 100)!
+        let page = try store.followList(.followers, of: popular[Int.random(in: 0..<popular.count, using: &random)], page: 1, size: 100)!
         check(page.entries.count == 100, "short page")
     }
     let mostFollowed = try measure("followers page 1 x 100 of the most followed user (\(most.followers) followers)") {
@@ -196,7 +182,7 @@ func lists(_ options: Options) throws {
         check(page.entries.count == 100, "short page")
     }
     let status = try measure("follow_status of a random pair") {
-        _ = try store.followStatus(userid: names[random.below(names.count)], targetUserid: names[random.below(names.count)])!
+        _ = try store.followStatus(userid: names[Int.random(in: 0..<names.count, using: &random)], targetUserid: names[Int.random(in: 0..<names.count, using: &random)])!
     }
     let result: [String: Any] = [
         "popular_users": popular.count, "most_followers": most.followers,

@@ -2,7 +2,8 @@
 /// one user, each decoded as a single follow from its own bytes in the body.
 ///
 /// The batch as a whole is refused (40001 to 40003) when the body is not an object with an
-/// `items` array of 1 to 20 objects that all carry the same `userid` string. Past that,
+/// `items` array of 1 to 20 objects that all carry the same `userid` string and the same
+/// `did_type` (the did itself is the shared `didkey` header). Past that,
 /// each item stands alone: one that fails decoding gets its own error in the results and
 /// the others go on.
 public struct BatchFollowRequest: Sendable {
@@ -31,6 +32,7 @@ public struct BatchFollowRequest: Sendable {
             throw RequestError(.invalidField, "field items must hold 1 to \(Self.maximumItems) follows")
         }
         var userid: String?
+        var didType: JSONValue??
         var items: [Item] = []
         items.reserveCapacity(elements.count)
         for element in elements {
@@ -40,6 +42,10 @@ public struct BatchFollowRequest: Sendable {
                 throw RequestError(.invalidField, "field items must hold objects that all carry the same userid")
             }
             userid = itemUserid
+            guard item["did_type"] == didType ?? item["did_type"] else {
+                throw RequestError(.invalidField, "field items must hold follows with the same did_type")
+            }
+            didType = item["did_type"]
             let target: String = if case .string(let target)? = item["target_userid"] { target } else { "" }
             let bytes = Array(body[element.byteRange])
             items.append(Item(

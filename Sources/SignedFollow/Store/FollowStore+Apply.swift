@@ -89,7 +89,8 @@ extension FollowStore {
     // MARK: Rules
 
     /// PROTOCOL.md section 2: a did and a userid bind once; a newer registration by the
-    /// same pair rotates the main key and revokes the sessions signed by the old one.
+    /// same pair rotates the main key and revokes the sessions signed by the old one; one
+    /// that is not newer (and not a replay) is a conflict, 40902.
     private func applyRegistration(
         _ registration: Registration, _ effects: inout BatchEffects, _ statements: WriteStatements, _ db: Database
     ) throws -> (WriteOutcome, AuditColumns) {
@@ -107,7 +108,8 @@ extension FollowStore {
             guard existing.didType == registration.didType, existing.didValue == registration.didValue else {
                 return (.conflict, AuditColumns())
             }
-            guard registration.timestamp > existing.registeredTimestamp else { return (.stale, AuditColumns()) }
+            // PROTOCOL.md section 2: only a newer registration rotates the key; "otherwise 40902".
+            guard registration.timestamp > existing.registeredTimestamp else { return (.conflict, AuditColumns()) }
             try db.cachedStatement(sql: "UPDATE users SET main_pubkey = ?, registered_timestamp = ? WHERE user_no = ?")
                 .execute(arguments: [registration.mainPubkey, registration.timestamp, existingNumber])
             try db.cachedStatement(sql: "DELETE FROM session_keys WHERE userid = ?")

@@ -139,10 +139,10 @@ public enum WriteOutcome: Sendable, Equatable {
     case applied(following: Bool?)
     /// The nonce was applied before: code 0, msg `"already applied"`, nothing written.
     case alreadyApplied
-    /// 40901: a newer change for the pair (or, at the same timestamp, a cancel) was applied;
-    /// for a registration, the user's registration is not older than this one.
+    /// 40901: a newer change for the pair (or, at the same timestamp, a cancel) was applied.
     case stale
-    /// 40902: the userid is bound to another did, or the did to another userid.
+    /// 40902: the userid is bound to another did, or the did to another userid; or the
+    /// user's registration is not older than this one.
     case conflict
     /// 40302: the login was signed by a main key that is no longer the user's main key.
     case keyNotBound
