@@ -6,6 +6,7 @@ alternating between the builds, so that both see the same phases of a noisy mach
     cp .build/release/WritePathBenchmark /tmp/wp-before      # build of the old commit
     # ... change the sources, rm -f .build/release/description.json, rebuild ...
     python3 compare_write_path.py /tmp/wp-before .build/release/WritePathBenchmark --runs 6
+    python3 compare_write_path.py /tmp/wp-before .build/release/WritePathBenchmark -- --dir /dev/shm
 
 Each run is `EXECUTABLE durable --rounds 1` (every variant once, in a fresh database) plus
 any options after `--`, e.g. `-- --follows 25600`. The order alternates: before, after,
@@ -35,8 +36,10 @@ def main():
     parser.add_argument("before")
     parser.add_argument("after")
     parser.add_argument("--runs", type=int, default=6, help="runs of each build (default 6)")
-    parser.add_argument("extra", nargs="*", help="options passed to both executables (after --)")
-    options = parser.parse_args()
+    arguments = sys.argv[1:]
+    extra = arguments[arguments.index("--") + 1:] if "--" in arguments else []
+    options = parser.parse_args(arguments[:arguments.index("--")] if "--" in arguments else arguments)
+    options.extra = extra
 
     samples = {"before": {}, "after": {}}
     for index in range(options.runs):
