@@ -41,10 +41,13 @@ struct Options {
     var submitters = 4096
     var maxBatchSize = 1024
     var directory = NSTemporaryDirectory()
+    /// `durable` runs only the variants whose names start with this (e.g. `group-commit`).
+    var only = ""
 
     static let usage = """
         usage: WritePathBenchmark pipeline|durable [--users N] [--follows N] [--concurrency N]
                [--submitters N] [--rounds N] [--recovers N] [--breakdown N] [--max-batch N] [--dir PATH]
+               [--only VARIANT-PREFIX]   (durable: e.g. --only group-commit, --only "store.apply")
         """
 
     init(_ arguments: [String]) {
@@ -55,6 +58,7 @@ struct Options {
         while let flag = rest.popFirst() {
             guard let text = rest.popFirst() else { Self.fail("missing value for \(flag)\n\(Self.usage)") }
             if flag == "--dir" { directory = text; continue }
+            if flag == "--only" { only = text; continue }
             guard let value = Int(text), value > 0 else { Self.fail("bad value \(text) for \(flag)") }
             switch flag {
             case "--users": users = value
@@ -696,6 +700,9 @@ func durable(_ options: Options) async throws -> [String: Any] {
             return (timing, (follows.count + batch - 1) / batch)
         }))
     }
+
+    variants.removeAll { !$0.name.hasPrefix(options.only) }
+    if variants.isEmpty { Options.fail("no durable variant starts with \(options.only)") }
 
     var results: [String: [(Timing, Int)]] = [:]
     for round in 0..<options.rounds {

@@ -74,7 +74,13 @@ public final class GroupCommitWriter: Service, Sendable {
     /// - Throws: ``WriterError/unavailable`` when the writer is not running or is shutting
     ///   down, ``WriterError/commitFailed`` when the transaction failed.
     public func submit(_ write: PendingWrite) async throws -> WriteOutcome {
-        try await submit(batch: [write])[0]
+        // The common case has its own path: no array in, no array out.
+        try await withUnsafeThrowingContinuation { continuation in
+            switch state.withLock({ $0.enqueue(write, .one(continuation), maxBatchSize: maxBatchSize) }) {
+            case .rejected: continuation.resume(throwing: WriterError.unavailable)
+            case .queued(let wakeLoop): wakeLoop?.resume()
+            }
+        }
     }
 
     /// Commits `batch` in order within one transaction and returns its outcomes in the same
@@ -83,13 +89,11 @@ public final class GroupCommitWriter: Service, Sendable {
     /// - Throws: as ``submit(_:)``; a failure applies to the whole batch.
     public func submit(batch: [PendingWrite]) async throws -> [WriteOutcome] {
         guard !batch.isEmpty else { return [] }
-        return try await withCheckedThrowingContinuation { continuation in
-            let job = Job(writes: batch, continuation: continuation)
-            switch state.withLock({ $0.enqueue(job) }) {
-            case .rejected:
-                continuation.resume(throwing: WriterError.unavailable)
-            case .queued(let wakeLoop):
-                wakeLoop?.resume()
+        return try await withUnsafeThrowingContinuation { continuation in
+            let waiter = Waiter.batch(continuation, count: batch.count)
+            switch state.withLock({ $0.enqueue(batch, waiter, maxBatchSize: maxBatchSize) }) {
+            case .rejected: continuation.resume(throwing: WriterError.unavailable)
+            case .queued(let wakeLoop): wakeLoop?.resume()
             }
         }
     }
@@ -103,8 +107,8 @@ public final class GroupCommitWriter: Service, Sendable {
         precondition(started, "GroupCommitWriter.run() called more than once")
         logger.debug("writer started", metadata: ["max_batch_size": "\(maxBatchSize)"])
         await withTaskCancellationOrGracefulShutdownHandler {
-            while let jobs = await nextJobs() {
-                await commit(jobs)
+            while let batch = await nextBatch() {
+                await commit(batch)
                 if queuedWriteCount == 0 || store.pendingPairCount >= materializeThreshold {
                     await materializePairs()
                 }
@@ -130,15 +134,15 @@ public final class GroupCommitWriter: Service, Sendable {
 
     // MARK: The loop
 
-    /// The next jobs to commit, suspending while there are none; nil once shut down and
+    /// The next batch to commit, suspending while there is none; nil once shut down and
     /// drained.
-    private func nextJobs() async -> [Job]? {
+    private func nextBatch() async -> Batch? {
         while true {
-            switch state.withLock({ $0.take(maxWrites: maxBatchSize) }) {
-            case .jobs(let jobs): return jobs
+            switch state.withLock({ $0.take() }) {
+            case .batch(let batch): return batch
             case .finished: return nil
             case .empty:
-                await withCheckedContinuation { (wake: CheckedContinuation<Void, Never>) in
+                await withUnsafeContinuation { (wake: UnsafeContinuation<Void, Never>) in
                     if state.withLock({ $0.park(wake) }) == false { wake.resume() }
                 }
             }
@@ -160,13 +164,13 @@ public final class GroupCommitWriter: Service, Sendable {
         }
     }
 
-    /// One transaction for all of `jobs`; every job's continuation is resumed exactly once.
-    private func commit(_ jobs: [Job]) async {
+    /// One transaction for all of `batch`; every waiter is resumed exactly once.
+    private func commit(_ batch: Batch) async {
         if Task.isCancelled {
-            for job in jobs { job.continuation.resume(throwing: WriterError.unavailable) }
+            for waiter in batch.waiters { waiter.fail(WriterError.unavailable) }
             return
         }
-        let writes = jobs.flatMap(\.writes)
+        let writes = batch.writes
         await beforeTransaction?(writes.count)
         state.withLock { $0.transactionCount += 1 }
         let outcomes: [WriteOutcome]
@@ -180,14 +184,18 @@ public final class GroupCommitWriter: Service, Sendable {
             logger.error(
                 "transaction failed; every write in it fails",
                 metadata: ["writes": "\(writes.count)", "error": "\(String(reflecting: error))"])
-            for job in jobs { job.continuation.resume(throwing: WriterError.commitFailed) }
+            for waiter in batch.waiters { waiter.fail(WriterError.commitFailed) }
             return
         }
         logger.trace("transaction committed", metadata: ["writes": "\(writes.count)"])
+        if batch.waiters.count == 1 {
+            batch.waiters[0].answer(outcomes)
+            return
+        }
         var offset = 0
-        for job in jobs {
-            job.continuation.resume(returning: Array(outcomes[offset..<offset + job.writes.count]))
-            offset += job.writes.count
+        for waiter in batch.waiters {
+            waiter.answer(outcomes, from: offset)
+            offset += waiter.writeCount
         }
     }
 }
@@ -205,25 +213,76 @@ public struct TransactionReport: Sendable, Equatable {
 /// Called by the writer after each transaction, on the writer's task: keep it short.
 public typealias TransactionObserver = @Sendable (TransactionReport) -> Void
 
-/// One `submit` call: its writes stay together in one transaction.
-private struct Job: Sendable {
-    let writes: [PendingWrite]
-    let continuation: CheckedContinuation<[WriteOutcome], any Error>
+/// One `submit` call waiting for its answer. Its writes are queued, in order, in the
+/// writes of the batch that holds the waiter. Each waiter is resumed exactly once (an
+/// unsafe continuation: the writer's bookkeeping, not a runtime check, guarantees it).
+private enum Waiter: Sendable {
+    /// `submit(_:)`: one write, one outcome.
+    case one(UnsafeContinuation<WriteOutcome, any Error>)
+    /// `submit(batch:)`: `count` writes, their outcomes as an array.
+    case batch(UnsafeContinuation<[WriteOutcome], any Error>, count: Int)
+
+    /// The number of writes the call submitted.
+    var writeCount: Int {
+        switch self {
+        case .one: 1
+        case .batch(_, let count): count
+        }
+    }
+
+    /// Answers with the outcomes of this waiter's writes, which start at `offset` in
+    /// `outcomes`, the outcomes of its transaction.
+    func answer(_ outcomes: [WriteOutcome], from offset: Int) {
+        switch self {
+        case .one(let continuation): continuation.resume(returning: outcomes[offset])
+        case .batch(let continuation, let count): continuation.resume(returning: Array(outcomes[offset..<offset + count]))
+        }
+    }
+
+    /// Answers with all of `outcomes`: the waiter's writes were the whole transaction.
+    func answer(_ outcomes: [WriteOutcome]) {
+        switch self {
+        case .one(let continuation): continuation.resume(returning: outcomes[0])
+        case .batch(let continuation, _): continuation.resume(returning: outcomes)
+        }
+    }
+
+    /// Fails the call with `error`.
+    func fail(_ error: WriterError) {
+        switch self {
+        case .one(let continuation): continuation.resume(throwing: error)
+        case .batch(let continuation, _): continuation.resume(throwing: error)
+        }
+    }
+}
+
+/// The writes of one future transaction, in submission order, and the calls that
+/// submitted them, in the same order.
+private struct Batch: Sendable {
+    var writes: [PendingWrite] = []
+    var waiters: [Waiter] = []
 }
 
 /// The writer's shared state, only ever touched under its mutex. Continuations are
 /// handed out of the lock to be resumed, never resumed inside it.
+///
+/// The queue is cut into transactions as submissions arrive: a submission joins the last
+/// batch when the batch's writes and its own fit in `maxBatchSize`, and starts a new
+/// batch otherwise (so a batch always holds at least one submission, and a larger
+/// submission commits whole, alone). The loop takes the first batch as it is, without
+/// copying its writes.
 private struct State {
     enum Phase { case idle, running, draining, finished }
-    enum Enqueued { case rejected, queued(wakeLoop: CheckedContinuation<Void, Never>?) }
-    enum Taken { case jobs([Job]), empty, finished }
+    enum Enqueued { case rejected, queued(wakeLoop: UnsafeContinuation<Void, Never>?) }
+    enum Taken { case batch(Batch), empty, finished }
 
     var phase = Phase.idle
-    var queue: [Job] = []
+    /// The queued submissions, cut into batches; the last one may still grow.
+    var batches: [Batch] = []
     var queuedWrites = 0
     var transactionCount = 0
     /// The loop, while it waits for work.
-    var parkedLoop: CheckedContinuation<Void, Never>?
+    var parkedLoop: UnsafeContinuation<Void, Never>?
 
     mutating func start() -> Bool {
         guard phase == .idle else { return false }
@@ -231,43 +290,57 @@ private struct State {
         return true
     }
 
-    mutating func enqueue(_ job: Job) -> Enqueued {
+    /// Queues `write` for `waiter`, or rejects it (then the caller fails `waiter`); hands
+    /// out the parked loop, to be woken.
+    mutating func enqueue(_ write: PendingWrite, _ waiter: Waiter, maxBatchSize: Int) -> Enqueued {
         guard phase == .running else { return .rejected }
-        queue.append(job)
-        queuedWrites += job.writes.count
+        if let last = batches.indices.last, batches[last].writes.count < maxBatchSize {
+            batches[last].writes.append(write)
+            batches[last].waiters.append(waiter)
+        } else {
+            batches.append(Batch(writes: [write], waiters: [waiter]))
+        }
+        queuedWrites += 1
         defer { parkedLoop = nil }
         return .queued(wakeLoop: parkedLoop)
     }
 
-    /// Jobs in submission order up to `maxWrites` writes, and always at least one job.
-    mutating func take(maxWrites: Int) -> Taken {
-        guard !queue.isEmpty else {
+    /// Queues the writes of one `submit(batch:)` for `waiter`, as ``enqueue(_:_:maxBatchSize:)``.
+    mutating func enqueue(_ writes: [PendingWrite], _ waiter: Waiter, maxBatchSize: Int) -> Enqueued {
+        guard phase == .running else { return .rejected }
+        if let last = batches.indices.last, batches[last].writes.count + writes.count <= maxBatchSize {
+            batches[last].writes.append(contentsOf: writes)
+            batches[last].waiters.append(waiter)
+        } else {
+            batches.append(Batch(writes: writes, waiters: [waiter]))
+        }
+        queuedWrites += writes.count
+        defer { parkedLoop = nil }
+        return .queued(wakeLoop: parkedLoop)
+    }
+
+    /// The oldest batch, or why there is none.
+    mutating func take() -> Taken {
+        guard !batches.isEmpty else {
             if phase == .draining {
                 phase = .finished
                 return .finished
             }
             return .empty
         }
-        var count = 0
-        var taken = 0
-        while taken < queue.count, taken == 0 || count + queue[taken].writes.count <= maxWrites {
-            count += queue[taken].writes.count
-            taken += 1
-        }
-        let jobs = Array(queue[..<taken])
-        queue.removeFirst(taken)
-        queuedWrites -= count
-        return .jobs(jobs)
+        let batch = batches.removeFirst()
+        queuedWrites -= batch.writes.count
+        return .batch(batch)
     }
 
     /// Parks the loop until work or shutdown arrives; false when either already has.
-    mutating func park(_ wake: CheckedContinuation<Void, Never>) -> Bool {
-        guard queue.isEmpty, phase == .running else { return false }
+    mutating func park(_ wake: UnsafeContinuation<Void, Never>) -> Bool {
+        guard batches.isEmpty, phase == .running else { return false }
         parkedLoop = wake
         return true
     }
 
-    mutating func beginShutdown() -> CheckedContinuation<Void, Never>? {
+    mutating func beginShutdown() -> UnsafeContinuation<Void, Never>? {
         switch phase {
         case .idle: phase = .finished
         case .running: phase = .draining
