@@ -20,6 +20,7 @@ struct APIResponse<Payload: Encodable & Sendable>: ResponseGenerator, Sendable {
         guard let json = try? responseEncoder.encode(Envelope(code: code.rawValue, msg: msg, data: data)) else {
             return Response(status: .internalServerError)
         }
+        ResponseCodeRecorder.current?.record(code)
         return Response(
             status: HTTPResponse.Status(code: code.httpStatus),
             headers: [.contentType: "application/json; charset=utf-8"],

@@ -15,6 +15,8 @@ public struct SignedFollowService: Sendable {
     public let writer: GroupCommitWriter
     /// The server clock, ms since the epoch.
     public let now: @Sendable () -> Int64
+    /// Request, verification and commit metrics, served at `/metrics`.
+    let metrics: ServiceMetrics
 
     /// Opens the database at `configuration.databasePath` (creating it and the server's key
     /// on first start).
@@ -25,17 +27,28 @@ public struct SignedFollowService: Sendable {
         self.configuration = configuration
         self.now = now
         store = try FollowStore(path: configuration.databasePath, logger: logger)
-        writer = GroupCommitWriter(store: store, logger: logger)
+        let metrics = ServiceMetrics()
+        self.metrics = metrics
+        writer = GroupCommitWriter(store: store, logger: logger, observer: { report in metrics.recordTransaction(report) })
     }
 
     /// The router with every route; HummingbirdTesting drives it directly in tests.
+    ///
+    /// Middleware, outermost first: the request id (so that every later log line and
+    /// every answer carries it), the request counter (which so sees the final status of
+    /// every request, preflights included), CORS for `/api/`, then the request log.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
         router.add(middleware: LogRequestsMiddleware(.debug))
         SignedRoutes(
             verifier: Verifier(store: store, policy: configuration.verificationPolicy, now: now),
-            writer: writer, store: store, maxBodyBytes: configuration.maxBodyBytes, now: now
+            writer: writer, store: store, metrics: metrics, maxBodyBytes: configuration.maxBodyBytes, now: now
         ).register(on: router)
+        AuditRoutes(store: store, adminToken: AdminToken(configuration.adminToken)).register(on: router)
+        OperationsRoutes(store: store, metrics: metrics).register(on: router)
         return router
     }
 
