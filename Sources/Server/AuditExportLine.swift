@@ -33,6 +33,12 @@ enum AuditExportLine {
     /// everything else as its UTF-8 bytes.
     static func writeJSONString(_ text: String, to buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(ascii: "\""))
+        // Kinds, hex keys and dids never need escaping: one copy of the whole string.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            buffer.writeString(text)
+            buffer.writeInteger(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
