@@ -22,6 +22,7 @@ struct APIResponse<Payload: Encodable & Sendable>: ResponseGenerator, Sendable {
         guard let json = try? responseEncoder.encode(Envelope(code: code.rawValue, msg: msg, data: data)) else {
             return Response(status: .internalServerError)
         }
+        ResponseCodeRecorder.current?.record(code)
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(

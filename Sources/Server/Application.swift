@@ -17,6 +17,8 @@ public struct SignedFollowService: Sendable {
     public let now: @Sendable () -> Int64
     /// Each user's write budget.
     public let rateLimiter: WriteRateLimiter
+    /// Request, verification and commit metrics, served at `/metrics`.
+    let metrics: ServiceMetrics
 
     /// Opens the database at `configuration.databasePath` (creating it and the server's key
     /// on first start).
@@ -29,19 +31,30 @@ public struct SignedFollowService: Sendable {
         store = try FollowStore(
             path: configuration.databasePath, followingLimit: configuration.followingLimit, logger: logger)
         rateLimiter = WriteRateLimiter(limit: configuration.rateLimit)
-        writer = GroupCommitWriter(store: store, logger: logger)
+        let metrics = ServiceMetrics()
+        self.metrics = metrics
+        writer = GroupCommitWriter(store: store, logger: logger, observer: { report in metrics.recordTransaction(report) })
     }
 
     /// The router with every route; HummingbirdTesting drives it directly in tests.
+    ///
+    /// Middleware, outermost first: the request id (so that every later log line and
+    /// every answer carries it), the request counter (which so sees the final status of
+    /// every request, preflights included), CORS for `/api/`, then the request log.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
         router.add(middleware: LogRequestsMiddleware(.debug))
         let verifier = Verifier(store: store, policy: configuration.verificationPolicy, now: now)
         SignedRoutes(
-            verifier: verifier, writer: writer, store: store, rateLimiter: rateLimiter,
+            verifier: verifier, writer: writer, store: store, rateLimiter: rateLimiter, metrics: metrics,
             maxBodyBytes: configuration.maxBodyBytes, now: now
         ).register(on: router)
         ReadRoutes(verifier: verifier, store: store).register(on: router)
+        AuditRoutes(store: store, adminToken: AdminToken(configuration.adminToken)).register(on: router)
+        OperationsRoutes(store: store, metrics: metrics).register(on: router)
         return router
     }
 

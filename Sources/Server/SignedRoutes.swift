@@ -17,13 +17,14 @@ struct SignedRoutes: Sendable {
     let writer: GroupCommitWriter
     let store: FollowStore
     let rateLimiter: WriteRateLimiter
+    let metrics: ServiceMetrics
     let maxBodyBytes: Int
     let now: @Sendable () -> Int64
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/api/user_register_v2/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let registration = try verifier.verify(try RegistrationRequest(body: body, headers: headers), receivedAt: receivedAt)
+                let registration = try metrics.timeVerification { try verifier.verify(try RegistrationRequest(body: body, headers: headers), receivedAt: receivedAt) }
                 let outcome = try await writer.submit(.register(registration))
                 return outcomeResponse(outcome, data: RegistrationData(
                     userid: registration.userid, did_type: registration.didType, did_value: registration.didValue))
@@ -31,7 +32,7 @@ struct SignedRoutes: Sendable {
         }
         router.post("/api/user_login_v2/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let binding = try verifier.verify(try LoginRequest(body: body, headers: headers), receivedAt: receivedAt)
+                let binding = try metrics.timeVerification { try verifier.verify(try LoginRequest(body: body, headers: headers), receivedAt: receivedAt) }
                 let outcome = try await writer.submit(.login(binding))
                 return outcomeResponse(outcome, data: LoginData(
                     userid: binding.userid, pubkey_value: binding.sessionPubkey, pubkey_expired_timestamp: binding.expiresAt))
@@ -39,7 +40,7 @@ struct SignedRoutes: Sendable {
         }
         router.post("/api/following/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let change = try verifier.verify(try FollowRequest(body: body, headers: headers), receivedAt: receivedAt)
+                let change = try metrics.timeVerification { try verifier.verify(try FollowRequest(body: body, headers: headers), receivedAt: receivedAt) }
                 if let wait = rateLimiter.take(change.userid, now: now()) { throw RateLimited(retryAfterSeconds: wait) }
                 let outcome = try await writer.submit(.follow(change))
                 let following = try outcome.following
@@ -69,7 +70,7 @@ struct SignedRoutes: Sendable {
         var accepted: [(index: Int, change: FollowChange)] = []
         for (index, item) in batch.items.enumerated() {
             do {
-                let change = try verifier.verify(try item.request.get(), receivedAt: receivedAt)
+                let change = try metrics.timeVerification { try verifier.verify(try item.request.get(), receivedAt: receivedAt) }
                 if let wait = rateLimiter.take(change.userid, now: now()) {
                     retryAfter = wait
                     throw RequestError(.rateLimited, ErrorCode.rateLimited.meaning)

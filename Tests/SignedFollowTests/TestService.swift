@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Server
-import SignedFollow
+@testable import SignedFollow
 import Synchronization
 
 /// A clock the tests set; starts at the real time.
@@ -81,6 +81,13 @@ struct TestService {
         let application = Application(router: service.router(), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.writer.run() }
+            // The writer's task may not have run yet: a write sent before it takes
+            // submissions would be answered 50301.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !service.writer.isAccepting {
+                guard ContinuousClock.now < deadline else { throw WriterNotStarted() }
+                try await Task.sleep(for: .milliseconds(1))
+            }
             try await application.test(.router) { client in
                 try await body(TestService(service: service, client: client, clock: clock))
             }
@@ -124,6 +131,9 @@ struct TestService {
         try await send(Routes.register, identity.registration(timestamp: clock.now, style: style))
     }
 }
+
+/// The writer did not start taking submissions within the test's deadline.
+struct WriterNotStarted: Error {}
 
 enum Routes {
     static let register = "/api/user_register_v2/"

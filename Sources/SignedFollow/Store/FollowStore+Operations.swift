@@ -1,0 +1,12 @@
+import GRDB
+
+extension FollowStore {
+    /// Reads the schema's first row through the reader pool: the cheapest read that still
+    /// touches the database file. Throws when the database does not answer (closed,
+    /// missing, unreadable).
+    public func checkReadable() throws {
+        try pool.read { db in
+            _ = try Int.fetchOne(db, sql: "SELECT 1 FROM sqlite_schema LIMIT 1")
+        }
+    }
+}
