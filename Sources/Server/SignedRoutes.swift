@@ -43,15 +43,17 @@ struct SignedRoutes: Sendable {
                 let change = try metrics.timeVerification { try verifier.verify(try FollowRequest(body: body, headers: headers), receivedAt: receivedAt) }
                 if let wait = rateLimiter.take(change.userid, now: now()) { throw RateLimited(retryAfterSeconds: wait) }
                 let outcome = try await writer.submit(.follow(change))
-                let following = try outcome.following
-                    ?? store.pairState(userid: change.userid, targetUserid: change.targetUserid)?.following ?? false
+                // "already applied" answers the pair's current state; a refusal has no data.
+                let following = try outcome == .alreadyApplied
+                    ? store.pairState(userid: change.userid, targetUserid: change.targetUserid)?.following ?? false
+                    : outcome.following ?? false
                 return outcomeResponse(outcome, data: FollowData(following: following))
             }
         }
         router.post("/api/following/batch/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
                 let batch = try BatchFollowRequest(body: body, headers: headers)
-                let (results, retryAfter) = try await apply(batch, receivedAt: receivedAt)
+                let (results, retryAfter) = try await apply(batch, receivedAt: receivedAt, logger: context.logger)
                 // When items were refused by the rate limit, Retry-After says when the next token comes.
                 return APIResponse(code: .ok, msg: "ok", data: BatchData(results: results))
                     .makeResponse(headers: retryAfter.map { [.retryAfter: String($0)] } ?? [:])
@@ -63,7 +65,7 @@ struct SignedRoutes: Sendable {
     /// committed in one transaction, one result per item in item order; and the seconds
     /// to wait when the rate limit refused an item.
     private func apply(
-        _ batch: BatchFollowRequest, receivedAt: Int64
+        _ batch: BatchFollowRequest, receivedAt: Int64, logger: Logger
     ) async throws -> (results: [BatchItemResult], retryAfter: Int?) {
         var results: [BatchItemResult?] = []
         var retryAfter: Int?
@@ -79,6 +81,11 @@ struct SignedRoutes: Sendable {
                 results.append(nil)
             } catch let error as RequestError {
                 results.append(BatchItemResult(target_userid: item.targetUserid, code: error.code.rawValue, msg: error.message))
+            } catch {
+                // Each item gets its own result (section 9); the detail goes to the log only.
+                logger.error("internal error on a batch item", metadata: ["error": "\(error)"])
+                results.append(BatchItemResult(
+                    target_userid: item.targetUserid, code: ErrorCode.internalError.rawValue, msg: ErrorCode.internalError.meaning))
             }
         }
         let outcomes = try await writer.submit(batch: accepted.map { .follow($0.change) })

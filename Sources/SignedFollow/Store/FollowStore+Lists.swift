@@ -232,7 +232,8 @@ struct PairView {
         // Merge the stored rows of untouched users with the current rows of touched ones,
         // both newest first, counting positions from the top.
         var pendingRows = try touched.compactMap { try currentRow($0, kind) }.sorted { $0.precedes($1) }[...]
-        listing.bind(2, -1)  // no LIMIT
+        // At most `touched.count` stored rows are skipped, so this many always suffice.
+        listing.bind(2, Int64(offset + size + touched.count))
         listing.bind(3, 0)
         var position = 0
         let end = offset + size

@@ -28,14 +28,21 @@ public struct RateLimit: Sendable, Equatable {
 public final class WriteRateLimiter: Sendable {
     /// The limit applied.
     public let limit: RateLimit
-    private let buckets = Mutex([String: Bucket]())
+    private let buckets = Mutex(Buckets())
+
+    private struct Buckets {
+        var byUser: [String: Bucket] = [:]
+        /// The table size at which full buckets are next dropped: twice what a pruning left,
+        /// so that pruning costs a constant amount per bucket added.
+        var pruneAt = WriteRateLimiter.pruneThreshold
+    }
 
     private struct Bucket {
         var tokens: Double
         var updatedAt: Int64
     }
 
-    /// Buckets kept before full ones are dropped.
+    /// Buckets kept before full ones are first dropped.
     private static let pruneThreshold = 100_000
 
     /// A limiter applying `limit`.
@@ -49,20 +56,21 @@ public final class WriteRateLimiter: Sendable {
         guard limit.burst > 0 else { return nil }
         let perMillisecond = Double(limit.perHour) / 3_600_000
         let capacity = Double(limit.burst)
-        return buckets.withLock { buckets in
-            if buckets.count >= Self.pruneThreshold, buckets[userid] == nil {
-                buckets = buckets.filter { Self.refilled($0.value, now, perMillisecond, capacity) < capacity }
+        return buckets.withLock { table in
+            if table.byUser.count >= table.pruneAt, table.byUser[userid] == nil {
+                table.byUser = table.byUser.filter { Self.refilled($0.value, now, perMillisecond, capacity) < capacity }
+                table.pruneAt = max(Self.pruneThreshold, 2 * table.byUser.count)
             }
-            var bucket = buckets[userid] ?? Bucket(tokens: capacity, updatedAt: now)
+            var bucket = table.byUser[userid] ?? Bucket(tokens: capacity, updatedAt: now)
             bucket.tokens = Self.refilled(bucket, now, perMillisecond, capacity)
             bucket.updatedAt = max(bucket.updatedAt, now)
             guard bucket.tokens >= 1 else {
-                buckets[userid] = bucket
+                table.byUser[userid] = bucket
                 let milliseconds = (1 - bucket.tokens) / perMillisecond
                 return max(1, Int((milliseconds / 1000).rounded(.up)))
             }
             bucket.tokens -= 1
-            buckets[userid] = bucket
+            table.byUser[userid] = bucket
             return nil
         }
     }
