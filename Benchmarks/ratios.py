@@ -36,6 +36,8 @@ import re
 import subprocess
 import sys
 
+from write_path import table  # one table printer for both reports
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 COMMAND = ["swift", "package", "benchmark", "--format", "markdown", "--no-progress", "--scale"]
 
@@ -149,18 +151,6 @@ def fmt_time(ns):
 
 def fmt_ratio(value):
     return "n/a" if value is None else "%.3fx" % value
-
-
-def table(headers, rows, markdown):
-    if markdown:
-        lines = ["| " + " | ".join(headers) + " |",
-                 "|" + "|".join(":---" if i == 0 else "---:" for i in range(len(headers))) + "|"]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-        return "\n".join(lines)
-    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
-    render = lambda row: "  ".join(str(cell).ljust(width) if i == 0 else str(cell).rjust(width)
-                                   for i, (cell, width) in enumerate(zip(row, widths)))
-    return "\n".join([render(headers), render(["-" * w for w in widths])] + [render(r) for r in rows])
 
 
 def report(results, markdown):

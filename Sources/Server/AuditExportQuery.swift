@@ -1,4 +1,3 @@
-import Hummingbird
 import SignedFollow
 
 /// The query of `GET /api/audit/export`: `after_seq` (default 0) and `limit` (default
@@ -13,34 +12,17 @@ struct AuditExportQuery: Sendable, Equatable {
     /// At most this many entries are sent; nil sends all of them.
     var limit: Int64?
 
-    /// The query of `parameters`.
+    /// The query of `parameters` (each at most once, by ``QueryParameters``).
     ///
     /// - Throws: 40003 naming the parameter when a value is not as described.
-    init(_ parameters: Parameters) throws(RequestError) {
-        if let afterSeq = try Self.integer("after_seq", in: parameters) {
-            self.afterSeq = afterSeq
-        }
-        if let limit = try Self.integer("limit", in: parameters) {
-            guard limit >= 1 else { throw RequestError(.invalidField, "limit must be at least 1") }
-            self.limit = limit
-        }
+    init(_ parameters: QueryParameters) throws(RequestError) {
+        afterSeq = try parameters.integer("after_seq", in: 0...Int64.max, default: 0)
+        limit = try parameters.optionalInteger("limit", in: 1...Int64.max)
     }
 
     /// The memberwise query.
     init(afterSeq: Int64 = 0, limit: Int64? = nil) {
         self.afterSeq = afterSeq
         self.limit = limit
-    }
-
-    private static func integer(_ name: String, in parameters: Parameters) throws(RequestError) -> Int64? {
-        let values = parameters.getAll(name)
-        guard let text = values.first else { return nil }
-        guard values.count == 1,
-            !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-            let value = Int64(text)
-        else {
-            throw RequestError(.invalidField, "\(name) must be one non-negative decimal integer below 2^63")
-        }
-        return value
     }
 }

@@ -33,7 +33,7 @@ struct AuditRoutes: Sendable {
         }
         let query: AuditExportQuery
         do throws(RequestError) {
-            query = try AuditExportQuery(request.uri.queryParameters)
+            query = try AuditExportQuery(QueryParameters(request))
         } catch {
             return APIResponse(error: error).makeResponse()
         }

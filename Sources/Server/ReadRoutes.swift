@@ -11,40 +11,40 @@ struct ReadRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/user_following/") { request, context in
             await answering(context) {
-                let read = try SignedReadRequest(query: query(request), headers: RequestHeaders(request))
+                let read = try SignedReadRequest(query: QueryParameters(request), headers: RequestHeaders(request))
                 _ = try verifier.verify(read)
                 return try list(.following, of: read.userid, read.page)
             }
         }
         router.get("/api/user_followers/") { request, context in
             await answering(context) {
-                let read = try SignedReadRequest(query: query(request), headers: RequestHeaders(request))
+                let read = try SignedReadRequest(query: QueryParameters(request), headers: RequestHeaders(request))
                 _ = try verifier.verify(read)
                 return try list(.followers, of: read.userid, read.page)
             }
         }
         router.get("/api/user_follow_contacts/") { request, context in
             await answering(context) {
-                let contacts = try ContactsRequest(query: query(request), headers: RequestHeaders(request))
+                let contacts = try ContactsRequest(query: QueryParameters(request), headers: RequestHeaders(request))
                 _ = try verifier.verify(contacts.read)
                 return try list(contacts.list, of: contacts.read.userid, contacts.read.page)
             }
         }
         router.get("/api/user_public_following/") { request, context in
             await answering(context) {
-                let read = try PublicListRequest(query: query(request))
+                let read = try PublicListRequest(query: QueryParameters(request))
                 return try list(.following, of: read.userid, read.page)
             }
         }
         router.get("/api/user_public_followers/") { request, context in
             await answering(context) {
-                let read = try PublicListRequest(query: query(request))
+                let read = try PublicListRequest(query: QueryParameters(request))
                 return try list(.followers, of: read.userid, read.page)
             }
         }
         router.get("/api/follow_status/") { request, context in
             await answering(context) {
-                let pair = try PairRequest(query: query(request))
+                let pair = try PairRequest(query: QueryParameters(request))
                 guard try store.isRegistered(pair.userid) else { throw RequestError(.userNotRegistered, "userid is not registered") }
                 guard let status = try store.followStatus(userid: pair.userid, targetUserid: pair.targetUserid) else {
                     throw RequestError(.targetNotRegistered, "target_userid is not registered")
@@ -56,7 +56,7 @@ struct ReadRoutes: Sendable {
         }
         router.get("/api/user_follow_stats/") { request, context in
             await answering(context) {
-                let user = try UserRequest(query: query(request))
+                let user = try UserRequest(query: QueryParameters(request))
                 guard let stats = try store.followStats(of: user.userid) else { throw RequestError(.userNotRegistered, "userid is not registered") }
                 return APIResponse(code: .ok, msg: "ok", data: FollowStatsData(
                     total_following: stats.following, total_followers: stats.followers, total_follow_each: stats.followEach)
@@ -78,10 +78,12 @@ struct ReadRoutes: Sendable {
         return APIResponse(code: .ok, msg: "ok", data: FollowListData(total_count: listed.totalCount, user_list: users))
             .makeResponse()
     }
+}
 
-    /// The query string's parameters, percent-decoded.
-    private func query(_ request: Request) throws(RequestError) -> QueryParameters {
-        try QueryParameters(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) })
+extension QueryParameters {
+    /// The query string's parameters, percent-decoded; 40003 for one given twice.
+    init(_ request: Request) throws(RequestError) {
+        try self.init(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) })
     }
 }
 

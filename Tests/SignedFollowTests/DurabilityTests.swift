@@ -53,8 +53,8 @@ struct DurabilityTests {
 
     @Test("every acknowledged write is found after the service restarts on the same database")
     func restart() async throws {
-        let path = TestService.temporaryDatabasePath()
-        defer { TestService.removeDatabase(at: path) }
+        let path = temporaryStorePath()
+        defer { removeStoreFiles(path) }
         let users = (0..<6).map { TestIdentity(seed: "restart-\($0)") }
         let acknowledged = try await Self.acknowledgedFollows(users: users, databasePath: path)
         #expect(acknowledged.count == 30)
@@ -70,8 +70,8 @@ struct DurabilityTests {
 
     @Test("users, session keys and rotations committed before a restart are honoured after it")
     func registryAfterRestart() async throws {
-        let path = TestService.temporaryDatabasePath()
-        defer { TestService.removeDatabase(at: path) }
+        let path = temporaryStorePath()
+        defer { removeStoreFiles(path) }
         let session = Ed25519KeyPair.generate()
         let revoked = Ed25519KeyPair.generate()
         let rotatedBob = TestIdentity(wallet: Self.bob.wallet, mainKey: Ed25519KeyPair.generate())
@@ -152,8 +152,8 @@ struct DurabilityTests {
 
     @Test("with the writer stopped, a verified write answers 50301 and changes nothing")
     func writerStopped() async throws {
-        let path = TestService.temporaryDatabasePath()
-        defer { TestService.removeDatabase(at: path) }
+        let path = temporaryStorePath()
+        defer { removeStoreFiles(path) }
         try await TestService.run(databasePath: path) { service in
             try await service.register(Self.alice)
             try await service.register(Self.bob)

@@ -70,13 +70,9 @@ struct OpenAPITests {
     /// The routes of a service's router, without the `OPTIONS` and `HEAD` that middleware
     /// and the server answer for every path.
     static func registeredRoutes() throws -> [Route] {
-        let path = TestService.temporaryDatabasePath()
-        defer { TestService.removeDatabase(at: path) }
-        var configuration = ServerConfiguration()
-        configuration.databasePath = path
-        var logger = Logger(label: "signed-follow-test")
-        logger.logLevel = .warning
-        let service = try SignedFollowService(configuration: configuration, logger: logger)
+        let path = temporaryStorePath()
+        defer { removeStoreFiles(path) }
+        let (service, _) = try TestService.makeService(databasePath: path)
         let routes = service.router().routes
         try service.store.close()
         return routes

@@ -22,13 +22,9 @@ struct OperationsTests {
 
     @Test("healthz answers 503 with code 50301 once the database is closed")
     func unhealthy() async throws {
-        let path = TestService.temporaryDatabasePath()
-        defer { TestService.removeDatabase(at: path) }
-        var configuration = ServerConfiguration()
-        configuration.databasePath = path
-        var logger = Logger(label: "signed-follow-test")
-        logger.logLevel = .critical
-        let service = try SignedFollowService(configuration: configuration, logger: logger)
+        let path = temporaryStorePath()
+        defer { removeStoreFiles(path) }
+        let (service, logger) = try TestService.makeService(databasePath: path, logLevel: .critical)
         try service.store.close()
         let application = Application(router: service.router(), logger: logger)
         try await application.test(.router) { client in

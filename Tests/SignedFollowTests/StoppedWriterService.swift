@@ -11,12 +11,8 @@ enum StoppedWriterService {
     static func answer(
         databasePath: String, request: @escaping @Sendable (Int64) -> SignedRequest
     ) async throws -> (answer: Answer, before: StoreCounts, after: StoreCounts) {
-        var configuration = ServerConfiguration()
-        configuration.databasePath = databasePath
-        var logger = Logger(label: "signed-follow-test")
-        logger.logLevel = .critical
         let clock = TestClock()
-        let service = try SignedFollowService(configuration: configuration, logger: logger, now: { clock.now })
+        let (service, logger) = try TestService.makeService(databasePath: databasePath, logLevel: .critical, clock: clock)
         let before = try service.store.counts()
         let application = Application(router: service.router(), logger: logger)
         let answer = try await withThrowingTaskGroup(of: Void.self) { group in

@@ -50,19 +50,23 @@ struct TestService {
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestService) async throws -> Void
     ) async throws {
-        let path = temporaryDatabasePath()
-        defer { removeDatabase(at: path) }
+        let path = temporaryStorePath()
+        defer { removeStoreFiles(path) }
         try await run(databasePath: path, configure: configure, body)
     }
 
-    /// A fresh database path in the temporary directory.
-    static func temporaryDatabasePath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("signed-follow-test-\(UUID().uuidString).sqlite").path
-    }
-
-    /// Removes a database file and its WAL companions.
-    static func removeDatabase(at path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    /// A service on the database at `path`, its writer not started, logging at `logLevel`
+    /// and over.
+    static func makeService(
+        databasePath path: String, logLevel: Logger.Level = .warning, clock: TestClock = TestClock(),
+        configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> (SignedFollowService, Logger) {
+        var configuration = ServerConfiguration()
+        configuration.databasePath = path
+        configure(&configuration)
+        var logger = Logger(label: "signed-follow-test")
+        logger.logLevel = logLevel
+        return (try SignedFollowService(configuration: configuration, logger: logger, now: { clock.now }), logger)
     }
 
     /// Runs `body` against the service on the database at `databasePath`, kept afterwards.
@@ -71,13 +75,8 @@ struct TestService {
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestService) async throws -> Void
     ) async throws {
-        var configuration = ServerConfiguration()
-        configuration.databasePath = path
-        configure(&configuration)
         let clock = TestClock()
-        var logger = Logger(label: "signed-follow-test")
-        logger.logLevel = .warning
-        let service = try SignedFollowService(configuration: configuration, logger: logger, now: { clock.now })
+        let (service, logger) = try makeService(databasePath: path, clock: clock, configure: configure)
         let application = Application(router: service.router(), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.writer.run() }

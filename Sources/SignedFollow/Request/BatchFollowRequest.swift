@@ -1,5 +1,5 @@
 /// `POST /api/following/batch/` (PROTOCOL.md section 9): 1 to 20 follows or cancels from
-/// one user, each decoded as a single follow from its own bytes in the body.
+/// one user, each checked as a single follow, with its own bytes in the body as its body.
 ///
 /// The batch as a whole is refused (40001 to 40003) when the body is not an object with an
 /// `items` array of 1 to 20 objects that all carry the same `userid` string and the same
@@ -50,7 +50,9 @@ public struct BatchFollowRequest: Sendable {
             let bytes = Array(body[element.byteRange])
             items.append(Item(
                 targetUserid: target,
-                request: Result { () throws(RequestError) in try FollowRequest(body: bytes, headers: headers) }))
+                request: Result { () throws(RequestError) in
+                    try FollowRequest(object: item, body: bytes, headers: headers)
+                }))
         }
         self.items = items
     }

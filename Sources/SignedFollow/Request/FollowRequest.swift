@@ -32,7 +32,11 @@ public struct FollowRequest: Sendable {
 
     /// Decodes `body` strictly and checks shapes, types, lengths and the headers.
     public init(body: [UInt8], headers: RequestHeaders) throws(RequestError) {
-        let object = try JSONReader.object(from: body)
+        try self.init(object: try JSONReader.object(from: body), body: body, headers: headers)
+    }
+
+    /// Checks `object`, already read from `body` (a batch item and its bytes), as a follow.
+    init(object: JSONObject, body: [UInt8], headers: RequestHeaders) throws(RequestError) {
         userid = try FieldRules.userid(object, "userid")
         targetUserid = try FieldRules.userid(object, "target_userid")
         action = try object.string("action")

@@ -24,25 +24,25 @@ public struct QueryParameters: Sendable {
         self.values = values
     }
 
-    /// A parameter that must be present and not empty (40002 otherwise).
+    /// A text parameter that must be present and not empty (40002 otherwise).
     func required(_ name: String) throws(RequestError) -> String {
         guard let value = values[name], !value.isEmpty else { throw RequestError.missingField(name) }
         return value
     }
 
-    /// A parameter that may be absent; an empty value counts as absent.
-    func optional(_ name: String) -> String? {
-        values[name].flatMap { $0.isEmpty ? nil : $0 }
+    /// A decimal integer in `range`, or `default` when absent: 40002 when absent without a
+    /// default, 40003 when present but not digits in `range` (an empty value included).
+    public func integer(_ name: String, in range: ClosedRange<Int64>, default: Int64? = nil) throws(RequestError) -> Int64 {
+        guard let value = try optionalInteger(name, in: range) ?? `default` else { throw RequestError.missingField(name) }
+        return value
     }
 
-    /// A decimal integer in `range`, or `default` when absent (40003 otherwise).
-    func integer(_ name: String, in range: ClosedRange<Int64>, default: Int64? = nil) throws(RequestError) -> Int64 {
-        guard let text = optional(name) else {
-            if let `default` { return `default` }
-            throw RequestError.missingField(name)
-        }
+    /// A decimal integer in `range`, or nil when the parameter is absent; 40003 when it is
+    /// present but not digits in `range` (an empty value included).
+    public func optionalInteger(_ name: String, in range: ClosedRange<Int64>) throws(RequestError) -> Int64? {
+        guard let text = values[name] else { return nil }
         // Digits only: no sign, no spaces, no leading "+" that Int64(_:) would take.
-        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+        guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
               let value = Int64(text), range.contains(value)
         else {
             throw RequestError(.invalidField, "query parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
