@@ -173,6 +173,8 @@ struct ReadRouteTests {
         Rejection(name: "page 0", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "0")]), .init(requestPubkey: "", didkey: "")) }),
         Rejection(name: "page not a number", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "two")]), .init(requestPubkey: "", didkey: "")) }),
         Rejection(name: "size with a sign", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("size", "+5")]), .init(requestPubkey: "", didkey: "")) }),
+        Rejection(name: "page empty", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "")]), .init(requestPubkey: "", didkey: "")) }),
+        Rejection(name: "userid empty", code: 40002, uri: { _, _ in (SignedQuery.uri("/api/user_public_following/", [("userid", "")]), .init(requestPubkey: "", didkey: "")) }),
         Rejection(name: "page given twice", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "1"), ("page", "2")]), .init(requestPubkey: "", didkey: "")) }),
         Rejection(name: "userid with a space", code: 40003, uri: { _, _ in (SignedQuery.uri("/api/user_public_following/", [("userid", "user a")]), .init(requestPubkey: "", didkey: "")) }),
         Rejection(name: "public list of an unknown user", code: 40401, uri: { _, _ in (SignedQuery.uri("/api/user_public_followers/", [("userid", "user:nobody")]), .init(requestPubkey: "", didkey: "")) }),
