@@ -130,21 +130,24 @@ public final class FollowStore: Sendable {
 
     /// Up to `limit` audit entries with `seq` greater than `afterSeq`, in order.
     public func auditEntries(afterSeq: Int64, limit: Int) throws -> [AuditEntry] {
-        try pool.read { db in
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: """
-                    SELECT seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash
-                    FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?
-                    """),
-                arguments: [afterSeq, limit])
-            var entries: [AuditEntry] = []
-            while let row = try rows.next() {
-                entries.append(AuditEntry(
-                    seq: row[0], kind: row[1], receivedAt: row[2], requestPubkey: row[3], didkey: row[4],
-                    body: Self.bytes(row[5]), prevHash: Self.bytes(row[6]), hash: Self.bytes(row[7])))
-            }
-            return entries
+        try pool.read { db in try Self.fetchAuditEntries(afterSeq: afterSeq, limit: limit, db) }
+    }
+
+    /// ``auditEntries(afterSeq:limit:)`` on `db`.
+    static func fetchAuditEntries(afterSeq: Int64, limit: Int, _ db: Database) throws -> [AuditEntry] {
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash
+                FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?
+                """),
+            arguments: [afterSeq, limit])
+        var entries: [AuditEntry] = []
+        while let row = try rows.next() {
+            entries.append(AuditEntry(
+                seq: row[0], kind: row[1], receivedAt: row[2], requestPubkey: row[3], didkey: row[4],
+                body: bytes(row[5]), prevHash: bytes(row[6]), hash: bytes(row[7])))
         }
+        return entries
     }
 
     /// The last audit entry's `seq` and hash, or nil while the log is empty.

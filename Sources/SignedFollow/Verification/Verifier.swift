@@ -60,10 +60,11 @@ public struct Verifier: Sendable {
             userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
         try SignContent(request.signContent).checkFollow(
             didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
-        try checkDidSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
+        try SignatureChecks.didSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
         if let userSignature = request.userSignature {
-            let message = request.userid + request.action + request.targetUserid + String(request.timestamp)
-            try checkEd25519(userSignature, by: requestKey, over: message, field: "web3mq_user_signature")
+            let message = SignatureChecks.userSignatureMessage(
+                userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
+            try SignatureChecks.ed25519(userSignature, by: requestKey, over: message, field: "web3mq_user_signature")
         } else if policy.requireUserSignature {
             throw RequestError.missingField("web3mq_user_signature")
         }
@@ -87,14 +88,14 @@ public struct Verifier: Sendable {
            existing.didType != request.didType.rawValue || existing.didValue != didValue {
             throw RequestError(.alreadyRegistered, "userid is already registered to another did")
         }
-        _ = try validatedKey(request.mainPubkey, field: "pubkey_value")
+        _ = try SignatureChecks.validatedKey(request.mainPubkey, field: "pubkey_value")
         let nonce = SignedDigests.registrationNonce(
             userid: request.userid, pubkeyType: request.pubkeyType, pubkeyValue: request.mainPubkeySent,
             didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
         try SignContent(request.signatureContent).checkRegistration(
             didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
             allowedOrigins: policy.allowedOrigins)
-        try checkDidSignature(request.didSignature, over: request.signatureContent, claimed: request.didAddress)
+        try SignatureChecks.didSignature(request.didSignature, over: request.signatureContent, claimed: request.didAddress)
         let audit = AuditRecord(
             kind: "register", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
@@ -124,8 +125,8 @@ public struct Verifier: Sendable {
             throw RequestError(.nonceMismatch, "signature_content is not sha3_224 of userid + pubkey_value + pubkey_expired_timestamp + timestamp")
         }
         let mainKey = Ed25519PublicKey(trustedRawRepresentation: request.mainPubkey)
-        try checkEd25519(request.loginSignature, by: mainKey, over: request.signatureContent, field: "login_signature")
-        _ = try validatedKey(request.sessionPubkey, field: "pubkey_value")
+        try SignatureChecks.ed25519(request.loginSignature, by: mainKey, over: request.signatureContent, field: "login_signature")
+        _ = try SignatureChecks.validatedKey(request.sessionPubkey, field: "pubkey_value")
         let audit = AuditRecord(
             kind: "login", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
@@ -144,7 +145,7 @@ public struct Verifier: Sendable {
         let requestKey = try boundRequestKey(
             request.requestKey, hex: requestKeyHex, of: user,
             sessionKeyExpiry: try store.sessionKeyExpiry(userid: request.userid, pubkey: requestKeyHex))
-        try checkEd25519(request.userSignature, by: requestKey, over: request.signedMessage, field: "web3mq_user_signature")
+        try SignatureChecks.ed25519(request.userSignature, by: requestKey, over: request.signedMessage, field: "web3mq_user_signature")
         return user
     }
 
@@ -180,39 +181,7 @@ public struct Verifier: Sendable {
             guard expiry > now() else { throw RequestError(.keyNotBound, "the session key has expired") }
             return Ed25519PublicKey(trustedRawRepresentation: key)
         }
-        _ = try validatedKey(key, field: "web3mq-request-pubkey")
+        _ = try SignatureChecks.validatedKey(key, field: "web3mq-request-pubkey")
         throw RequestError(.keyNotBound, "web3mq-request-pubkey is not bound to this user")
-    }
-
-    private func validatedKey(_ key: [UInt8], field: String) throws(RequestError) -> Ed25519PublicKey {
-        guard let valid = try? Ed25519PublicKey(rawRepresentation: key) else {
-            throw RequestError(.invalidPublicKey, "\(field) is not a valid ed25519 public key")
-        }
-        return valid
-    }
-
-    /// Section 6: `did_signature` parses (40103) and recovers to `claimed` (40104) over the
-    /// exact bytes of the signed text.
-    private func checkDidSignature(_ text: String, over message: String, claimed: EthereumAddress) throws(RequestError) {
-        let signature: RecoverableSignature
-        do {
-            signature = try RecoverableSignature(hex: text)
-        } catch {
-            throw RequestError(.malformedSignature, "did_signature is malformed: \(error.reason)")
-        }
-        guard let recovered = try? signature.recoverAddress(personalMessage: message.utf8), recovered == claimed else {
-            throw RequestError(.didSignatureMismatch, "did_signature does not recover to the did address")
-        }
-    }
-
-    /// An ed25519 signature in standard base64 (40103 when malformed) by `key` over the
-    /// UTF-8 of `message` (40105 when it does not verify).
-    private func checkEd25519(_ base64: String, by key: Ed25519PublicKey, over message: String, field: String) throws(RequestError) {
-        guard let signature = try? Ed25519Signature(base64: base64) else {
-            throw RequestError(.malformedSignature, "\(field) must be standard base64 of 64 bytes")
-        }
-        guard key.isValidSignature(signature, for: message.utf8) else {
-            throw RequestError(.ed25519SignatureInvalid, "\(field) does not verify")
-        }
     }
 }

@@ -1,0 +1,206 @@
+import Keccak
+import WalletCrypto
+
+/// Re-verifies an audit export (PROTOCOL.md section 10) from its bytes alone, one JSON
+/// line at a time: the hash chain, and every signature of every entry, re-checked from
+/// the request body and headers the entry carries.
+///
+/// For each entry it checks, in order:
+/// 1. the line is an export object with every member of the right type;
+/// 2. `seq` follows the previous line's (`seq` 1 carries 32 zero bytes as `prev_hash`);
+/// 3. `prev_hash` is the previous line's `hash`, and `hash` is the section 10 hash of
+///    the entry's fields;
+/// 4. the body decodes as its kind's request, and its signatures verify: a registration's
+///    sign_content and `did_signature`; a login's `signature_content` and
+///    `login_signature` by the main key it names; a follow's or cancel's sign_content,
+///    `did_signature` and, when present, `web3mq_user_signature`;
+/// 5. when the export starts at `seq` 1, the bindings replayed from the log itself: a
+///    login names the user's main key of that moment; a follow comes from a registered
+///    user with the same did, signed with its main key or a session key bound by an
+///    earlier login and unexpired at `received_at`, toward a registered target.
+///
+/// Freshness windows and the ordering of follows are the server's judgement at the time
+/// and are not re-checked.
+public struct AuditLogVerifier: Sendable {
+    /// Why a line does not verify.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// The line's number in the export, from 1.
+        public let line: Int
+        /// The entry's `seq`, when the line carried one.
+        public let seq: Int64?
+        /// What failed.
+        public let reason: String
+
+        /// `seq N (line L): reason`.
+        public var description: String {
+            (seq.map { "seq \($0)" } ?? "line \(line)") + (seq == nil ? "" : " (line \(line))") + ": " + reason
+        }
+    }
+
+    /// The lines verified so far.
+    public private(set) var lines = 0
+    /// The `seq` and hash of the last verified entry.
+    public private(set) var last: (seq: Int64, hash: [UInt8])?
+    /// The `seq` of the first entry, once one was read.
+    public private(set) var firstSeq: Int64?
+    /// True when the bindings of step 5 were checked (the export starts at `seq` 1).
+    public var checksBindings: Bool { firstSeq == 1 }
+
+    private var users: [String: ReplayedUser] = [:]
+    private var keptHashes: [Int64: [UInt8]] = [:]
+    private let keepHashOf: Int64?
+
+    /// A verifier for an export read from its first line; `keepHashOf` keeps the hash of
+    /// that `seq` for ``hash(of:)`` (to check a signed head against the export).
+    public init(keepHashOf: Int64? = nil) {
+        self.keepHashOf = keepHashOf
+    }
+
+    /// The hash of the entry at `seq`, when it was verified and kept.
+    public func hash(of seq: Int64) -> [UInt8]? { keptHashes[seq] }
+
+    /// Verifies the next line of the export (without its `\n`).
+    public mutating func verify(line: [UInt8]) throws(Failure) {
+        let number = lines + 1
+        let entry: AuditEntry
+        do {
+            entry = try Self.entry(from: line)
+        } catch {
+            throw Failure(line: number, seq: nil, reason: "not an audit export line: \(error.message)")
+        }
+        func fail(_ reason: String) -> Failure { Failure(line: number, seq: entry.seq, reason: reason) }
+
+        if let last {
+            guard entry.seq == last.seq + 1 else { throw fail("seq does not follow \(last.seq)") }
+            guard entry.prevHash == last.hash else { throw fail("prev_hash is not the hash of seq \(last.seq)") }
+        } else if entry.seq == 1, entry.prevHash != AuditChain.genesisHash {
+            throw fail("prev_hash of seq 1 must be 32 zero bytes")
+        } else if entry.seq < 1 {
+            throw fail("seq must start from 1")
+        }
+        let hash = AuditChain.hash(
+            prevHash: entry.prevHash, seq: entry.seq, kind: entry.kind, receivedAt: entry.receivedAt,
+            requestPubkey: entry.requestPubkey, didkey: entry.didkey, body: entry.body)
+        guard hash.bytes == entry.hash else { throw fail("hash does not match the entry's fields") }
+        if firstSeq == nil { firstSeq = entry.seq }
+        do {
+            try check(entry)
+        } catch {
+            throw fail(error.message)
+        }
+        last = (entry.seq, entry.hash)
+        if entry.seq == keepHashOf { keptHashes[entry.seq] = entry.hash }
+        lines = number
+    }
+
+    // MARK: - Entries
+
+    /// Step 4 and, from `seq` 1, step 5.
+    private mutating func check(_ entry: AuditEntry) throws(RequestError) {
+        let headers = RequestHeaders(requestPubkey: entry.requestPubkey, didkey: entry.didkey)
+        switch entry.kind {
+        case "register": try checkRegistration(RegistrationRequest(body: entry.body, headers: headers))
+        case "login": try checkLogin(LoginRequest(body: entry.body, headers: headers))
+        case "follow", "cancel": try checkFollow(FollowRequest(body: entry.body, headers: headers), entry)
+        default: throw RequestError(.invalidField, "unknown kind \(entry.kind)")
+        }
+    }
+
+    private mutating func checkRegistration(_ request: RegistrationRequest) throws(RequestError) {
+        let nonce = SignedDigests.registrationNonce(
+            userid: request.userid, pubkeyType: request.pubkeyType, pubkeyValue: request.mainPubkeySent,
+            didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
+        try SignContent(request.signatureContent).checkRegistration(
+            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
+            allowedOrigins: [])
+        try SignatureChecks.didSignature(request.didSignature, over: request.signatureContent, claimed: request.didAddress)
+        _ = try SignatureChecks.validatedKey(request.mainPubkey, field: "pubkey_value")
+        let did = request.didAddress.lowercased
+        if checksBindings, let existing = users[request.userid], existing.did != did {
+            throw RequestError(.alreadyRegistered, "userid is already registered to another did")
+        }
+        users[request.userid] = ReplayedUser(did: did, mainKey: Hex.encode(request.mainPubkey))
+    }
+
+    private mutating func checkLogin(_ request: LoginRequest) throws(RequestError) {
+        let expected = SignedDigests.loginContent(
+            userid: request.userid, pubkeyValue: request.sessionPubkeySent,
+            pubkeyExpiredTimestamp: request.expiresAt, timestamp: request.timestamp)
+        guard let written = try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount),
+              Digest224(bytes: written) == expected
+        else {
+            throw RequestError(.nonceMismatch, "signature_content is not sha3_224 of userid + pubkey_value + pubkey_expired_timestamp + timestamp")
+        }
+        let mainKey = try SignatureChecks.validatedKey(request.mainPubkey, field: "main_pubkey")
+        try SignatureChecks.ed25519(request.loginSignature, by: mainKey, over: request.signatureContent, field: "login_signature")
+        _ = try SignatureChecks.validatedKey(request.sessionPubkey, field: "pubkey_value")
+        guard checksBindings else { return }
+        let user = try registered(request.userid, did: request.didAddress)
+        guard user.mainKey == Hex.encode(request.mainPubkey) else {
+            throw RequestError(.keyNotBound, "main_pubkey is not the user's main key at this point of the log")
+        }
+        users[request.userid]?.sessions[Hex.encode(request.sessionPubkey)] = request.expiresAt
+    }
+
+    private func checkFollow(_ request: FollowRequest, _ entry: AuditEntry) throws(RequestError) {
+        guard entry.kind == (request.follows ? "follow" : "cancel") else {
+            throw RequestError(.unsupportedAction, "kind \(entry.kind) does not match action \(request.action)")
+        }
+        let nonce = SignedDigests.followNonce(
+            userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
+        try SignContent(request.signContent).checkFollow(
+            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
+        try SignatureChecks.didSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
+        let requestKey = try SignatureChecks.validatedKey(request.requestKey, field: "web3mq-request-pubkey")
+        if let userSignature = request.userSignature {
+            let message = SignatureChecks.userSignatureMessage(
+                userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
+            try SignatureChecks.ed25519(userSignature, by: requestKey, over: message, field: "web3mq_user_signature")
+        }
+        guard checksBindings else { return }
+        let user = try registered(request.userid, did: request.didAddress)
+        let keyHex = Hex.encode(request.requestKey)
+        guard keyHex == user.mainKey || (user.sessions[keyHex] ?? .min) > entry.receivedAt else {
+            throw RequestError(.keyNotBound, "web3mq-request-pubkey was not bound to this user at received_at")
+        }
+        guard users[request.targetUserid] != nil else {
+            throw RequestError(.targetNotRegistered, "target_userid is not registered earlier in the log")
+        }
+    }
+
+    private func registered(_ userid: String, did: EthereumAddress) throws(RequestError) -> ReplayedUser {
+        guard let user = users[userid] else {
+            throw RequestError(.userNotRegistered, "userid is not registered earlier in the log")
+        }
+        guard user.did == did.lowercased else { throw RequestError(.didNotOwner, "the did does not own this userid") }
+        return user
+    }
+
+    /// One export line as an entry (step 1).
+    static func entry(from line: [UInt8]) throws(RequestError) -> AuditEntry {
+        let object = try JSONReader.object(from: line)
+        func bytes(_ name: String, hex: Bool) throws(RequestError) -> [UInt8] {
+            let text = try object.string(name)
+            do {
+                return hex ? try Hex.decode(text, byteCount: 32) : try Base64.decode(text)
+            } catch {
+                throw RequestError(.invalidField, "field \(name) must be \(hex ? "64 hex digits" : "standard base64")")
+            }
+        }
+        return AuditEntry(
+            seq: try object.integer("seq"), kind: try object.string("kind"), receivedAt: try object.integer("received_at"),
+            requestPubkey: try object.string("request_pubkey"), didkey: try object.string("didkey"),
+            body: try bytes("body_b64", hex: false), prevHash: try bytes("prev_hash", hex: true),
+            hash: try bytes("hash", hex: true))
+    }
+}
+
+/// A user as the log so far has bound it.
+private struct ReplayedUser: Sendable {
+    /// The did address, lowercase.
+    var did: String
+    /// The current main key, lowercase hex.
+    var mainKey: String
+    /// Session keys (lowercase hex) bound under the current main key, with their expiry.
+    var sessions: [String: Int64] = [:]
+}
