@@ -2,7 +2,9 @@
 // signed-follow: verifies wallet-signed social follows.
 //
 // Module arrows point one way:
-//   Keccak <- WalletCrypto <- SignedFollow <- Server <- SignedFollowCommand (the `signed-follow` executable)
+//   Keccak <- WalletCrypto <- SignedFollow <- Server <- SignedFollowCLI <- SignedFollowCommand
+// (SignedFollowCLI holds the subcommands of the `signed-follow` executable, so that tests
+// can run them in-process; the executable only calls it.)
 // C libraries enter only through the `C`-prefixed system-library modules, used by WalletCrypto.
 //
 // WalletCrypto lives in Sources/Crypto (the design card's layout). Its module cannot be
@@ -36,6 +38,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The CLI's HTTP client (already in the graph through HummingbirdTesting).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         // libsecp256k1 0.2.0 with its recovery module (Debian: libsecp256k1-dev).
@@ -82,12 +87,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SignedFollowCLI",
+            dependencies: [
+                "Server", "SignedFollow", "WalletCrypto", "Keccak",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "SignedFollowCommand",
-            dependencies: [
-                "Server", "SignedFollow", "WalletCrypto",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["SignedFollowCLI"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -99,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "SignedFollowTests",
             dependencies: [
-                "SignedFollow", "Server", "WalletCrypto", "Keccak",
+                "SignedFollow", "Server", "SignedFollowCLI", "WalletCrypto", "Keccak",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),

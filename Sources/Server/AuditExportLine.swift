@@ -7,7 +7,14 @@ import WalletCrypto
 /// `{"seq","kind","received_at","request_pubkey","didkey","body_b64","prev_hash","hash"}`,
 /// numbers in decimal, hashes in lowercase hex, the body in standard base64, each line
 /// ended by `\n`.
-enum AuditExportLine {
+public enum AuditExportLine {
+    /// The line of `entry`, its `\n` included (for writers without a `ByteBuffer`).
+    public static func bytes(_ entry: AuditEntry) -> [UInt8] {
+        var buffer = ByteBuffer()
+        write(entry, to: &buffer)
+        return Array(buffer.readableBytesView)
+    }
+
     /// Appends the line of `entry` to `buffer`.
     static func write(_ entry: AuditEntry, to buffer: inout ByteBuffer) {
         buffer.writeStaticString("{\"seq\":")

@@ -45,14 +45,18 @@ struct TestService {
 
     var store: FollowStore { service.store }
 
+    /// `http://localhost:PORT` of a live service (nil port: a router test).
+    var baseURL: String { "http://localhost:\(client.port ?? 0)" }
+
     /// Runs `body` against a fresh service and removes the database afterwards.
     static func run(
+        live: Bool = false,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestService) async throws -> Void
     ) async throws {
         let path = temporaryStorePath()
         defer { removeStoreFiles(path) }
-        try await run(databasePath: path, configure: configure, body)
+        try await run(databasePath: path, live: live, configure: configure, body)
     }
 
     /// A service on the database at `path`, its writer not started, logging at `logLevel`
@@ -69,9 +73,11 @@ struct TestService {
         return (try SignedFollowService(configuration: configuration, logger: logger, now: { clock.now }), logger)
     }
 
-    /// Runs `body` against the service on the database at `databasePath`, kept afterwards.
+    /// Runs `body` against the service on the database at `databasePath`, kept afterwards;
+    /// with `live`, on a real socket of 127.0.0.1 (see ``baseURL``).
     static func run(
         databasePath path: String,
+        live: Bool = false,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestService) async throws -> Void
     ) async throws {
@@ -87,7 +93,7 @@ struct TestService {
                 guard ContinuousClock.now < deadline else { throw WriterNotStarted() }
                 try await Task.sleep(for: .milliseconds(1))
             }
-            try await application.test(.router) { client in
+            try await application.test(live ? .live : .router) { client in
                 try await body(TestService(service: service, client: client, clock: clock))
             }
             group.cancelAll()

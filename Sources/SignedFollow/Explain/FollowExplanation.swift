@@ -85,7 +85,7 @@ public struct FollowExplanation: Sendable {
         }
         let distance = request.timestamp - now
         let windowFailure = record(4, Self.names[4], [
-            "timestamp \(request.timestamp) is \(Self.seconds(distance)) from the clock (\(now)); the window is ±\(Self.seconds(policy.timestampWindowMilliseconds))",
+            "timestamp \(request.timestamp) is \(Self.seconds(distance)) from the clock (\(now)); the window is \(Self.seconds(policy.timestampWindowMilliseconds)) either way",
         ]) { () throws(RequestError) in
             guard abs(distance) <= policy.timestampWindowMilliseconds else {
                 throw RequestError(.timestampOutOfWindow, "timestamp is outside the accepted window")
@@ -193,7 +193,7 @@ public struct FollowExplanation: Sendable {
     }
 
     private static func seconds(_ milliseconds: Int64) -> String {
-        let sign = milliseconds < 0 ? "-" : "+"
+        let sign = milliseconds < 0 ? "-" : ""
         let magnitude = milliseconds.magnitude
         return "\(sign)\(magnitude / 1000).\(String(magnitude % 1000 + 1000).dropFirst()) s"
     }

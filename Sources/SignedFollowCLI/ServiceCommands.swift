@@ -6,15 +6,6 @@ import Server
 import SignedFollow
 import WalletCrypto
 
-/// `signed-follow`: the service and its tools.
-@main
-struct SignedFollowCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "signed-follow",
-        abstract: "Verifies wallet-signed social follows.",
-        subcommands: [Serve.self, SelfTest.self, ShowConfiguration.self])
-}
-
 /// The options every command that reads the configuration shares: flags override the
 /// `SIGNED_FOLLOW_*` environment, which overrides the defaults.
 struct ConfigurationOptions: ParsableArguments {
@@ -79,7 +70,7 @@ struct SelfTest: ParsableCommand {
         var passed = true
         func check(_ name: String, _ condition: () throws -> Bool) {
             let ok = (try? condition()) ?? false
-            print("\(ok ? "ok  " : "FAIL") \(name)")
+            Console.current.out("\(ok ? "ok  " : "FAIL") \(name)")
             passed = passed && ok
         }
         let nonce = SignedDigests.followNonce(
@@ -112,6 +103,6 @@ struct ShowConfiguration: ParsableCommand {
     @OptionGroup var options: ConfigurationOptions
 
     func run() throws {
-        try options.resolve().redactedSummary.forEach { print($0) }
+        try options.resolve().redactedSummary.forEach(Console.current.out)
     }
 }

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import SignedFollow
+import WalletCrypto
+
+extension SignContentLayout: ExpressibleByArgument {}
+extension IssuedAt.Layout: ExpressibleByArgument {}
+extension SignatureForm: ExpressibleByArgument {}
+extension AddressForm: ExpressibleByArgument {}
+
+/// The options of every command that signs as a test identity.
+struct IdentityOptions: ParsableArguments {
+    @Option(name: [.customShort("i"), .long], help: "The identity file written by keygen.")
+    var identity = "identity.json"
+
+    @Option(help: "The service's base URL.")
+    var server = "http://127.0.0.1:8080"
+
+    @Flag(help: "Sign with the main key even when a session key from login is saved.")
+    var mainKey = false
+
+    @Flag(help: "Print the service's answer as it came (JSON) instead of a summary.")
+    var json = false
+}
+
+/// How the request is written: the sign_content layout and the other client choices of
+/// PROTOCOL.md section 5, so that each client style can be reproduced.
+struct StyleOptions: ParsableArguments {
+    @Option(help: "sign_content layout: \(SignContentLayout.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var layout: SignContentLayout = .jsSDK
+
+    @Option(help: "The wallet word of line 1 (eth, Ethereum or MetaMask).")
+    var walletWord = "eth"
+
+    @Option(help: "The Issued At format: \(IssuedAt.Layout.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var issuedAt: IssuedAt.Layout = .yearFirst
+
+    @Option(help: "did_signature encoding: \(SignatureForm.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var signatureForm: SignatureForm = .rsv27
+
+    @Option(help: "Address case in sign_content and didkey: \(AddressForm.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var addressForm: AddressForm = .lowercase
+
+    /// The client style these options describe.
+    var style: ClientStyle {
+        var style = ClientStyle()
+        style.layout = layout
+        style.walletWord = walletWord
+        style.issuedAt = issuedAt
+        style.signatureForm = signatureForm
+        style.addressForm = addressForm
+        return style
+    }
+}
+
+/// Builds the requests of one identity, signed now.
+struct RequestSigner {
+    let file: IdentityFile
+    let identity: TestIdentity
+    let now: Int64
+    let style: ClientStyle
+    /// The key that signs follows and reads: the saved session key, or the main key.
+    let requestKey: Ed25519KeyPair
+
+    init(_ options: IdentityOptions, style: ClientStyle = ClientStyle(), now: Int64 = RequestSigner.clock()) throws {
+        file = try IdentityFile.load(options.identity)
+        identity = try file.identity()
+        self.now = now
+        self.style = style
+        requestKey = (options.mainKey ? nil : try file.sessionKey(at: now)) ?? identity.mainKey
+    }
+
+    /// The current time, ms since the epoch.
+    static func clock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// `TARGET` as a userid: `user:...` as is, else the userid of the identity file at
+    /// that path.
+    static func userid(of target: String) throws -> String {
+        if target.hasPrefix("user:") || !FileManager.default.fileExists(atPath: target) { return target }
+        return try IdentityFile.load(target).userid
+    }
+
+    func registration(uri: String) -> RequestDocument {
+        RequestDocument(post: identity.registration(timestamp: now, uri: uri, style: style), to: "/api/user_register_v2/")
+    }
+
+    /// A login binding a fresh session key for `lifetime` ms, and the session to save.
+    func login(lifetime: Int64) -> (RequestDocument, IdentityFile.Session) {
+        let sessionKey = Ed25519KeyPair.generate()
+        let expiresAt = now + lifetime
+        let request = identity.login(sessionKey: sessionKey, expiresAt: expiresAt, timestamp: now)
+        let session = IdentityFile.Session(
+            keySeed: Hex.encode(sessionKey.seed), pubkey: Hex.encode(sessionKey.publicKey.rawRepresentation), expiresAt: expiresAt)
+        return (RequestDocument(post: request, to: "/api/user_login_v2/"), session)
+    }
+
+    func follow(_ target: String, action: String, userSignature: Bool) -> RequestDocument {
+        RequestDocument(post: followRequest(target, action: action, timestamp: now, userSignature: userSignature), to: "/api/following/")
+    }
+
+    /// `POST /api/following/batch/` of one follow (or cancel) per target, each 1 ms apart.
+    func batch(_ targets: [String], action: String, userSignature: Bool) -> RequestDocument {
+        let items = targets.enumerated().map { index, target in
+            String(decoding: followRequest(target, action: action, timestamp: now + Int64(index), userSignature: userSignature).body, as: UTF8.self)
+        }
+        let headers = followRequest(targets.first ?? identity.userid, action: action, timestamp: now, userSignature: false).headers
+        return RequestDocument(method: "POST", path: "/api/following/batch/", headers: headers, body: Array("{\"items\":[\(items.joined(separator: ","))]}".utf8))
+    }
+
+    /// A signed read of `path` (`/api/user_following/` or `/api/user_followers/`).
+    func signedRead(_ path: String, page: Int, size: Int) -> RequestDocument {
+        let query = identity.signedRead(timestamp: now, requestKey: requestKey)
+        return RequestDocument(
+            method: "GET", path: query.uri(path, [("page", String(page)), ("size", String(size))]), headers: query.headers, body: [])
+    }
+
+    func status(_ target: String) -> RequestDocument {
+        RequestDocument(
+            method: "GET", path: SignedQuery.uri("/api/follow_status/", [("userid", identity.userid), ("target_userid", target)]),
+            headers: RequestHeaders(requestPubkey: "", didkey: ""), body: [])
+    }
+
+    private func followRequest(_ target: String, action: String, timestamp: Int64, userSignature: Bool) -> SignedRequest {
+        identity.follow(
+            target: target, action: action, timestamp: timestamp, requestKey: requestKey, style: style,
+            withUserSignature: userSignature)
+    }
+}
