@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servicelib  # noqa: E402
@@ -52,6 +53,37 @@ def wrk(load, port, duration, threads, connections, rate=None):
     return result
 
 
+def resident_mib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_soak(load, server, args):
+    """wrk at saturation for --soak seconds over the whole load file (each follow once, then
+    replays, which still pass every signature check), sampling the server's RSS."""
+    import threading
+    samples = []
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(5):
+            samples.append((time.monotonic(), resident_mib(server.pid())))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    started = time.monotonic()
+    sampler.start()
+    result = wrk(load, args.port, args.soak, args.threads, args.connections)
+    done.set()
+    sampler.join()
+    after_first_minute = [mib for at, mib in samples if at - started >= 60] or [mib for _, mib in samples]
+    return {"seconds": args.soak, "requests": result["requests"], "samples_mib": [round(m, 1) for _, m in samples],
+            "first_mib": after_first_minute[0], "last_mib": samples[-1][1], "peak_mib": max(m for _, m in samples),
+            "refused": result["refused"], "other": result["other"], "socket_errors": result["socket_errors"]}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
@@ -64,6 +96,9 @@ def main():
     parser.add_argument("--debug", action="store_true", help="use the debug build")
     parser.add_argument("--ci", action="store_true", help="short run on the debug build: only checks every answer is 0")
     parser.add_argument("--save", help="write the figures as JSON to this file")
+    parser.add_argument("--soak", type=int, default=0,
+                        help="then drive the load for this many seconds more (the fresh follows, then their replays) "
+                             "and sample the server's resident memory every 5 s")
     args = parser.parse_args()
     if args.ci:
         args.no_build, args.debug, args.duration, args.users, args.connections = True, True, 3, 60, 16
@@ -102,6 +137,7 @@ def main():
         recover_after = recover_rate(program, 5 if not args.ci else 1)
         half_rate = max(1, int(saturation["accepted_per_s"] / 2))
         half = wrk(half_file, args.port, args.duration, args.threads, args.connections, rate=half_rate)
+        soak = run_soak(load, server, args) if args.soak else None
     finally:
         server.stop()
 
@@ -120,6 +156,11 @@ def main():
               f"socket errors {run['socket_errors']}")
     print(f"accepted follows/s / raw single-core recover: {ratio:.3f}x (target >= 1.0x on the release build)")
     print(f"p99 at half saturation: {half['p99_us'] / 1000:.2f} ms (target < 10 ms)")
+    if soak:
+        figures["soak"] = soak
+        print(f"soak: {soak['seconds']} s, {soak['requests']} requests, resident memory {soak['first_mib']:.1f} MiB after "
+              f"the first minute, {soak['last_mib']:.1f} MiB at the end, peak {soak['peak_mib']:.1f} MiB "
+              f"(target < 150 MB and not growing)")
     if args.save:
         with open(args.save, "w") as out:
             json.dump(figures, out, indent=2)
