@@ -27,6 +27,7 @@ struct ServiceMetrics: Sendable {
     private let commitTimer: CoreMetrics.Timer
     private let batchSizes: CoreMetrics.Recorder
     private let failedCommits: CoreMetrics.Counter
+    private let requestCounters: RequestCounters
 
     /// A fresh registry with every histogram's buckets sized for what it measures:
     /// verification takes tens to hundreds of microseconds, a commit with its disk sync
@@ -53,12 +54,17 @@ struct ServiceMetrics: Sendable {
         commitTimer = CoreMetrics.Timer(label: Self.commitName, dimensions: [], factory: factory)
         batchSizes = CoreMetrics.Recorder(label: Self.batchSizeName, dimensions: [], aggregate: true, factory: factory)
         failedCommits = CoreMetrics.Counter(label: Self.failedCommitsName, dimensions: [], factory: factory)
+        requestCounters = RequestCounters(factory: factory)
     }
 
     /// Counts one answered request. `route` is the router's pattern (never the raw path,
     /// so that the number of series stays bounded); `code` the response code of the JSON
     /// envelope, or nil when the answer carried none.
     func recordRequest(route: String, method: String, status: Int, code: Int?) {
+        if !Experiment.uncachedMetrics {
+            requestCounters.counter(route: route, method: method, status: status, code: code).increment()
+            return
+        }
         CoreMetrics.Counter(
             label: Self.requestsName,
             dimensions: [
