@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -31,12 +30,6 @@ struct APIResponse<Payload: JSONBody>: ResponseGenerator, Sendable {
 
     /// The envelope's JSON text.
     func body() -> ByteBuffer {
-        if Experiment.foundationJSON {
-            guard let json = try? responseEncoder.encode(Envelope(code: code.rawValue, msg: msg, data: data)) else {
-                return ByteBuffer()
-            }
-            return ByteBuffer(bytes: json)
-        }
         var json = JSONOutput(capacity: 48 + msg.utf8.count + (data?.estimatedSize ?? 0))
         json.raw("{\"code\":")
         json.integer(code.rawValue)
@@ -49,20 +42,7 @@ struct APIResponse<Payload: JSONBody>: ResponseGenerator, Sendable {
         json.raw("}")
         return json.buffer
     }
-
-    private struct Envelope: Encodable {
-        let code: Int
-        let msg: String
-        let data: Payload?
-    }
 }
-
-/// One encoder for every response, configured once (not one per request).
-private let responseEncoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
-}()
 
 /// No `data`.
 struct NoData: JSONBody {

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import NIOPosix
 import ServiceLifecycle
 import SignedFollow
 
@@ -44,10 +43,10 @@ public struct SignedFollowService: Sendable {
     /// every request, preflights included), CORS for `/api/`, then the request log.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        if !Experiment.skipRequestID { router.add(middleware: RequestIDMiddleware()) }
-        if !Experiment.skipMetrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
-        if !Experiment.skipCORS { router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins)) }
-        if !Experiment.skipLog { router.add(middleware: LogRequestsMiddleware(.debug)) }
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
+        router.add(middleware: LogRequestsMiddleware(.debug))
         let verifier = Verifier(store: store, policy: configuration.verificationPolicy, now: now)
         SignedRoutes(
             verifier: verifier, writer: writer, store: store, rateLimiter: rateLimiter, metrics: metrics,
@@ -63,12 +62,8 @@ public struct SignedFollowService: Sendable {
     public func application(logger: Logger) -> some ApplicationProtocol {
         Application(
             router: router(),
-            server: Experiment.pinToEventLoop ? .http1OnEventLoops() : .http1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "signed-follow"),
             services: [writer],
-            eventLoopGroupProvider: Experiment.eventLoopThreads.map {
-                .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0))
-            } ?? .singleton,
             logger: logger)
     }
 

@@ -22,7 +22,6 @@ struct ServiceMetrics: Sendable {
     static let failedCommitsName = "signed_follow_commit_failures_total"
 
     private let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
     private let verificationTimer: CoreMetrics.Timer
     private let commitTimer: CoreMetrics.Timer
     private let batchSizes: CoreMetrics.Recorder
@@ -49,7 +48,6 @@ struct ServiceMetrics: Sendable {
         factory.valueHistogramBuckets = [
             Self.batchSizeName: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
         ]
-        self.factory = factory
         verificationTimer = CoreMetrics.Timer(label: Self.verificationName, dimensions: [], factory: factory)
         commitTimer = CoreMetrics.Timer(label: Self.commitName, dimensions: [], factory: factory)
         batchSizes = CoreMetrics.Recorder(label: Self.batchSizeName, dimensions: [], aggregate: true, factory: factory)
@@ -61,18 +59,7 @@ struct ServiceMetrics: Sendable {
     /// so that the number of series stays bounded); `code` the response code of the JSON
     /// envelope, or nil when the answer carried none.
     func recordRequest(route: String, method: String, status: Int, code: Int?) {
-        if !Experiment.uncachedMetrics {
-            requestCounters.counter(route: route, method: method, status: status, code: code).increment()
-            return
-        }
-        CoreMetrics.Counter(
-            label: Self.requestsName,
-            dimensions: [
-                ("route", route), ("method", method), ("status", String(status)),
-                ("code", code.map(String.init) ?? "none"),
-            ],
-            factory: factory
-        ).increment()
+        requestCounters.counter(route: route, method: method, status: status, code: code).increment()
     }
 
     /// Runs `verify` and records how long it took, whether it passed or threw.

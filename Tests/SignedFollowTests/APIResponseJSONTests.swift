@@ -64,7 +64,12 @@ struct APIResponseJSONTests {
         try Self.expectSameBytes(APIResponse<NoData>(code: .userNotRegistered, msg: text, data: nil))
     }
 
-    @Test("strings parse back exactly with JSONSerialization", arguments: tricky)
+    /// `tricky` without the string that starts with U+FEFF: JSONSerialization drops a byte
+    /// order mark at the start of a string value (it parses `"\u{FEFF}bom"` as `bom`); the
+    /// bytes of that string are held to JSONEncoder's above.
+    static let parsedBack = tricky.filter { $0.unicodeScalars.first != "\u{FEFF}" }
+
+    @Test("strings parse back exactly with JSONSerialization", arguments: parsedBack)
     func roundTrip(_ text: String) throws {
         let response = APIResponse(code: .ok, msg: text, data: RegistrationData(userid: text, did_type: "eth", did_value: "x"))
         let object = try #require(

@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 
 // Two ways to read through the reader pool, both cheaper than `DatabasePool.read`.
@@ -18,15 +17,15 @@ extension FollowStore {
     /// mode: the statement is its own snapshot. `body` must not execute two statements that
     /// have to agree (use ``snapshotRead(_:)``).
     func statementRead<T>(_ body: (Database) throws -> T) throws -> T {
-        if Self.grdbReads { return try pool.read(body) }
-        return try pool.unsafeRead(body)
+        try pool.unsafeRead(body)
     }
 
     /// Runs `body` on a reader connection inside one read transaction: every statement of
     /// `body` sees the same snapshot of the database.
     func snapshotRead<T>(_ body: (Database) throws -> T) throws -> T {
-        if Self.grdbReads { return try pool.read(body) }
-        return try pool.unsafeRead { db in
+        try pool.unsafeRead { db in
+            // A transaction left open by a failed COMMIT or ROLLBACK would make BEGIN fail.
+            if db.isInsideTransaction { try RawStatement(db, sql: "ROLLBACK").execute(db) }
             try RawStatement(db, sql: "BEGIN DEFERRED").execute(db)
             let result: T
             do {
@@ -39,7 +38,4 @@ extension FollowStore {
             return result
         }
     }
-
-    // TEMPORARY: side-by-side switch; removed before merge.
-    static let grdbReads = ProcessInfo.processInfo.environment["SFX_GRDB_READ"] != nil
 }
