@@ -65,7 +65,7 @@ def serve_and_measure(binary, database, port, paths_file, script, duration):
     return {
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "cpu_us": cpu / requests * 1e6,
-        "p99": re.search(r"99%\s+(\S+)", output).group(1),
+        "p99": re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1),
     }
 
 
