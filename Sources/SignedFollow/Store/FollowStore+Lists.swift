@@ -111,10 +111,11 @@ extension FollowStore {
 
     /// Whether `userid` follows `targetUserid` and the other way round; nil when either is
     /// not registered. Both pairs come from one snapshot of the pending states and, for
-    /// those not pending, one snapshot of `follow_pairs`: a single SELECT reads both rows,
-    /// so it needs no explicit transaction (its own implicit one is the snapshot). A state
-    /// leaves the pending pairs only after `follow_pairs` has it, and the pending snapshot
-    /// is taken first, so a pair missing there is in `follow_pairs` as new as it was then.
+    /// those not pending, one snapshot of `follow_pairs`, as when they were read in one
+    /// read transaction: a single SELECT reads both rows, and a statement outside a
+    /// transaction runs in an implicit one of its own. The pending snapshot is taken
+    /// first, and a state leaves the pending pairs only after `follow_pairs` has it, so a
+    /// pair not pending then is in `follow_pairs` at least as new as it was then.
     public func followStatus(userid: String, targetUserid: String) throws -> FollowStatus? {
         let (userNo, targetNo) = registry.numbers(userid, targetUserid)
         guard let userNo, let targetNo else { return nil }
