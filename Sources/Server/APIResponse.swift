@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -6,7 +5,11 @@ import SignedFollow
 
 /// The JSON envelope of every response (PROTOCOL.md section 1):
 /// `{"code": Int, "msg": String, "data"?: Object}`, with the HTTP status the code implies.
-struct APIResponse<Payload: Encodable & Sendable>: ResponseGenerator, Sendable {
+///
+/// Written by hand (``JSONBody``) with the bytes `JSONEncoder` with `.sortedKeys` and
+/// `.withoutEscapingSlashes` wrote before: `code`, then `data` when there is one, then
+/// `msg`.
+struct APIResponse<Payload: JSONBody>: ResponseGenerator, Sendable {
     let code: ErrorCode
     let msg: String
     let data: Payload?
@@ -15,38 +18,36 @@ struct APIResponse<Payload: Encodable & Sendable>: ResponseGenerator, Sendable {
         makeResponse()
     }
 
-    /// The HTTP response, with `headers` besides its content type. Encoding these plain
-    /// values cannot fail; if it ever did, the answer is a bare 500 rather than a
-    /// half-written body.
+    /// The HTTP response, with `headers` besides its content type.
     func makeResponse(headers: HTTPFields = [:]) -> Response {
-        guard let json = try? responseEncoder.encode(Envelope(code: code.rawValue, msg: msg, data: data)) else {
-            return Response(status: .internalServerError)
-        }
         ResponseCodeRecorder.current?.record(code)
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(
             status: HTTPResponse.Status(code: code.httpStatus), headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+            body: ResponseBody(byteBuffer: body()))
     }
 
-    private struct Envelope: Encodable {
-        let code: Int
-        let msg: String
-        let data: Payload?
+    /// The envelope's JSON text.
+    func body() -> ByteBuffer {
+        var json = JSONOutput(capacity: 48 + msg.utf8.count + (data?.estimatedSize ?? 0))
+        json.raw("{\"code\":")
+        json.integer(code.rawValue)
+        if let data {
+            json.raw(",\"data\":")
+            data.write(to: &json)
+        }
+        json.raw(",\"msg\":")
+        json.string(msg)
+        json.raw("}")
+        return json.buffer
     }
-
 }
 
-/// One encoder for every response, configured once (not one per request).
-private let responseEncoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
-}()
-
 /// No `data`.
-struct NoData: Encodable, Sendable {}
+struct NoData: JSONBody {
+    func write(to json: inout JSONOutput) { json.raw("{}") }
+}
 
 extension APIResponse where Payload == NoData {
     /// An error answer: the code and its message, no data.

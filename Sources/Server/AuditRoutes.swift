@@ -129,9 +129,21 @@ struct AuditExportCursor: Sendable {
 }
 
 /// `data` of `GET /api/audit/head`.
-struct AuditHeadData: Encodable, Sendable {
+struct AuditHeadData: JSONBody {
     let seq: Int64
     let hash: String
     let server_pubkey: String
     let signature: String
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"hash\":")
+        json.string(hash)
+        json.raw(",\"seq\":")
+        json.integer(seq)
+        json.raw(",\"server_pubkey\":")
+        json.string(server_pubkey)
+        json.raw(",\"signature\":")
+        json.string(signature)
+        json.raw("}")
+    }
 }

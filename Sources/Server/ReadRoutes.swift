@@ -88,22 +88,46 @@ extension QueryParameters {
 }
 
 /// `data` of a list.
-struct FollowListData: Encodable, Sendable {
+struct FollowListData: JSONBody {
     let total_count: Int
     let user_list: [ListedUser]
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"total_count\":")
+        json.integer(total_count)
+        json.raw(",\"user_list\":")
+        json.array(user_list) { user, json in user.write(to: &json) }
+        json.raw("}")
+    }
+
+    var estimatedSize: Int { 48 + 200 * user_list.count }
 }
 
 /// A user of a list.
-struct ListedUser: Encodable, Sendable {
+struct ListedUser: JSONBody {
     let userid: String
     let follow_status: String
     let wallet_type: String
     let wallet_address: String
     let followed_at: Int64
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"follow_status\":")
+        json.string(follow_status)
+        json.raw(",\"followed_at\":")
+        json.integer(followed_at)
+        json.raw(",\"userid\":")
+        json.string(userid)
+        json.raw(",\"wallet_address\":")
+        json.string(wallet_address)
+        json.raw(",\"wallet_type\":")
+        json.string(wallet_type)
+        json.raw("}")
+    }
 }
 
 /// `data` of `follow_status`.
-struct FollowStatusData: Encodable, Sendable {
+struct FollowStatusData: JSONBody {
     let is_following: Bool
     let is_followed_by: Bool
     let followed_at: Int64?
@@ -117,11 +141,31 @@ struct FollowStatusData: Encodable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey { case is_following, is_followed_by, followed_at }
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"followed_at\":")
+        json.integer(orNull: followed_at)
+        json.raw(",\"is_followed_by\":")
+        json.bool(is_followed_by)
+        json.raw(",\"is_following\":")
+        json.bool(is_following)
+        json.raw("}")
+    }
 }
 
 /// `data` of `user_follow_stats`.
-struct FollowStatsData: Encodable, Sendable {
+struct FollowStatsData: JSONBody {
     let total_following: Int
     let total_followers: Int
     let total_follow_each: Int
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"total_follow_each\":")
+        json.integer(total_follow_each)
+        json.raw(",\"total_followers\":")
+        json.integer(total_followers)
+        json.raw(",\"total_following\":")
+        json.integer(total_following)
+        json.raw("}")
+    }
 }

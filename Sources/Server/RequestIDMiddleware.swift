@@ -15,9 +15,18 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        let id = request.headers[.requestID].flatMap(Self.acceptable)
-            ?? context.logger[metadataKey: "hb.request.id"]?.description ?? RequestID().description
-        context.logger[metadataKey: "hb.request.id"] = .string(id)
+        let id: String
+        if let clientID = request.headers[.requestID].flatMap(Self.acceptable) {
+            id = clientID
+            context.logger[metadataKey: "hb.request.id"] = .string(id)
+        } else if let generated = context.logger[metadataKey: "hb.request.id"] {
+            // Hummingbird's own id, already in the metadata: setting it again would only
+            // rebuild the log handler's metadata for every request.
+            id = generated.description
+        } else {
+            id = RequestID().description
+            context.logger[metadataKey: "hb.request.id"] = .string(id)
+        }
         do {
             var response = try await next(request, context)
             response.headers[.requestID] = id

@@ -22,11 +22,11 @@ struct ServiceMetrics: Sendable {
     static let failedCommitsName = "signed_follow_commit_failures_total"
 
     private let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
     private let verificationTimer: CoreMetrics.Timer
     private let commitTimer: CoreMetrics.Timer
     private let batchSizes: CoreMetrics.Recorder
     private let failedCommits: CoreMetrics.Counter
+    private let requestCounters: RequestCounters
 
     /// A fresh registry with every histogram's buckets sized for what it measures:
     /// verification takes tens to hundreds of microseconds, a commit with its disk sync
@@ -48,25 +48,18 @@ struct ServiceMetrics: Sendable {
         factory.valueHistogramBuckets = [
             Self.batchSizeName: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
         ]
-        self.factory = factory
         verificationTimer = CoreMetrics.Timer(label: Self.verificationName, dimensions: [], factory: factory)
         commitTimer = CoreMetrics.Timer(label: Self.commitName, dimensions: [], factory: factory)
         batchSizes = CoreMetrics.Recorder(label: Self.batchSizeName, dimensions: [], aggregate: true, factory: factory)
         failedCommits = CoreMetrics.Counter(label: Self.failedCommitsName, dimensions: [], factory: factory)
+        requestCounters = RequestCounters(factory: factory)
     }
 
     /// Counts one answered request. `route` is the router's pattern (never the raw path,
     /// so that the number of series stays bounded); `code` the response code of the JSON
     /// envelope, or nil when the answer carried none.
     func recordRequest(route: String, method: String, status: Int, code: Int?) {
-        CoreMetrics.Counter(
-            label: Self.requestsName,
-            dimensions: [
-                ("route", route), ("method", method), ("status", String(status)),
-                ("code", code.map(String.init) ?? "none"),
-            ],
-            factory: factory
-        ).increment()
+        requestCounters.counter(route: route, method: method, status: status, code: code).increment()
     }
 
     /// Runs `verify` and records how long it took, whether it passed or threw.

@@ -124,7 +124,7 @@ struct SignedRoutes: Sendable {
         }
     }
 
-    private func outcomeResponse<Payload: Encodable & Sendable>(_ outcome: WriteOutcome, data: Payload) -> Response {
+    private func outcomeResponse<Payload: JSONBody>(_ outcome: WriteOutcome, data: Payload) -> Response {
         switch outcome {
         case .applied, .alreadyApplied: APIResponse(code: .ok, msg: outcome.message, data: data).makeResponse()
         default: APIResponse(code: outcome.code).makeResponse()
@@ -144,34 +144,78 @@ extension WriteOutcome {
 }
 
 /// `data` of a registration.
-struct RegistrationData: Encodable, Sendable {
+struct RegistrationData: JSONBody {
     let userid: String
     let did_type: String
     let did_value: String
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"did_type\":")
+        json.string(did_type)
+        json.raw(",\"did_value\":")
+        json.string(did_value)
+        json.raw(",\"userid\":")
+        json.string(userid)
+        json.raw("}")
+    }
 }
 
 /// `data` of a login.
-struct LoginData: Encodable, Sendable {
+struct LoginData: JSONBody {
     let userid: String
     let pubkey_value: String
     let pubkey_expired_timestamp: Int64
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"pubkey_expired_timestamp\":")
+        json.integer(pubkey_expired_timestamp)
+        json.raw(",\"pubkey_value\":")
+        json.string(pubkey_value)
+        json.raw(",\"userid\":")
+        json.string(userid)
+        json.raw("}")
+    }
 }
 
 /// `data` of a batch: one result per item, in item order.
-struct BatchData: Encodable, Sendable {
+struct BatchData: JSONBody {
     let results: [BatchItemResult]
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"results\":")
+        json.array(results) { result, json in result.write(to: &json) }
+        json.raw("}")
+    }
+
+    var estimatedSize: Int { 16 + 120 * results.count }
 }
 
 /// The result of one batch item: the single follow's code and message.
-struct BatchItemResult: Encodable, Sendable {
+struct BatchItemResult: JSONBody {
     let target_userid: String
     let code: Int
     let msg: String
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"code\":")
+        json.integer(code)
+        json.raw(",\"msg\":")
+        json.string(msg)
+        json.raw(",\"target_userid\":")
+        json.string(target_userid)
+        json.raw("}")
+    }
 }
 
 /// `data` of a follow or cancel.
-struct FollowData: Encodable, Sendable {
+struct FollowData: JSONBody {
     let following: Bool
+
+    func write(to json: inout JSONOutput) {
+        json.raw("{\"following\":")
+        json.bool(following)
+        json.raw("}")
+    }
 }
 
 extension RequestHeaders {

@@ -77,10 +77,18 @@ final class FollowListTests: Sendable {
                 following: model.list(.following, of: user, users: users).count,
                 followers: model.list(.followers, of: user, users: users).count,
                 followEach: model.list(.followEach, of: user, users: users).count), "\(moment): stats of \(user)")
+            // The status of every pair, both ways in one read (a user with itself included).
+            for other in 0..<users {
+                let forward = model.follows[GraphModel.Pair(user: user, target: other)]
+                let backward = model.follows[GraphModel.Pair(user: other, target: user)]
+                #expect(try store.followStatus(userid: Self.userid(user), targetUserid: Self.userid(other)) == FollowStatus(
+                    isFollowing: forward != nil, isFollowedBy: backward != nil, followedAt: forward),
+                    "\(moment): status of \(user) toward \(other)")
+            }
         }
     }
 
-    @Test("lists, totals and stats match the graph while pairs are pending, after materialising, and after reopening")
+    @Test("lists, totals, stats and pair statuses match the graph while pairs are pending, after materialising, and after reopening")
     func listsMatchModel() throws {
         let users = 9
         var store = try FollowStore(path: path, logger: storeTestLogger)

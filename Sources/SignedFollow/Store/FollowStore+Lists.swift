@@ -82,7 +82,7 @@ extension FollowStore {
         guard let owner = registry.number(userid) else { return nil }
         let snapshot = pending.withLock { $0.overlay(of: owner) }
         let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: size)
-        let rows = try pool.read { db in
+        let rows = try snapshotRead { db in
             let view = try PairView(owner: owner, snapshot: snapshot, db)
             return try (view.total(kind), overflow ? [] : view.page(kind, offset: offset, size: size))
         }
@@ -101,7 +101,7 @@ extension FollowStore {
     public func followStats(of userid: String) throws -> FollowStats? {
         guard let owner = registry.number(userid) else { return nil }
         let snapshot = pending.withLock { $0.overlay(of: owner) }
-        return try pool.read { db in
+        return try snapshotRead { db in
             let view = try PairView(owner: owner, snapshot: snapshot, db)
             return FollowStats(
                 following: try view.total(.following), followers: try view.total(.followers),
@@ -111,7 +111,11 @@ extension FollowStore {
 
     /// Whether `userid` follows `targetUserid` and the other way round; nil when either is
     /// not registered. Both pairs come from one snapshot of the pending states and, for
-    /// those not pending, one read transaction.
+    /// those not pending, one snapshot of `follow_pairs`, as when they were read in one
+    /// read transaction: a single SELECT reads both rows, and a statement outside a
+    /// transaction runs in an implicit one of its own. The pending snapshot is taken
+    /// first, and a state leaves the pending pairs only after `follow_pairs` has it, so a
+    /// pair not pending then is in `follow_pairs` at least as new as it was then.
     public func followStatus(userid: String, targetUserid: String) throws -> FollowStatus? {
         let (userNo, targetNo) = registry.numbers(userid, targetUserid)
         guard let userNo, let targetNo else { return nil }
@@ -119,11 +123,11 @@ extension FollowStore {
         let backwardKey = PairKey(userNo: targetNo, targetNo: userNo)
         var (forward, backward) = pending.withLock { ($0.states[forwardKey], $0.states[backwardKey]) }
         if forward == nil || backward == nil {
-            try pool.read { db in
-                let lookup = try RawStatement(db, sql: WriteStatements.pairLookupSQL)
-                if forward == nil { forward = try WriteStatements.pair(forwardKey, lookup, db) }
-                if backward == nil { backward = try WriteStatements.pair(backwardKey, lookup, db) }
+            let (storedForward, storedBackward) = try statementRead { db in
+                try Self.fetchPairs(forwardKey, backwardKey, db)
             }
+            forward = forward ?? storedForward
+            backward = backward ?? storedBackward
         }
         return FollowStatus(
             isFollowing: forward?.following ?? false, isFollowedBy: backward?.following ?? false,

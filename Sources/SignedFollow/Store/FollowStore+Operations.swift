@@ -5,8 +5,8 @@ extension FollowStore {
     /// touches the database file. Throws when the database does not answer (closed,
     /// missing, unreadable).
     public func checkReadable() throws {
-        try pool.read { db in
-            _ = try Int.fetchOne(db, sql: "SELECT 1 FROM sqlite_schema LIMIT 1")
+        try statementRead { db in
+            _ = try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM sqlite_schema LIMIT 1"))
         }
     }
 }

@@ -173,6 +173,30 @@ public final class FollowStore: Sendable {
         try WriteStatements.pair(key, RawStatement(db, sql: WriteStatements.pairLookupSQL), db)
     }
 
+    /// The states of both pairs as `follow_pairs` has them, from one SELECT (so from one
+    /// snapshot even outside a transaction).
+    static func fetchPairs(_ first: PairKey, _ second: PairKey, _ db: Database) throws -> (PairState?, PairState?) {
+        let lookup = try RawStatement(db, sql: """
+            SELECT user_no, target_no, following, latest_timestamp, latest_is_cancel, followed_at FROM follow_pairs
+            WHERE (user_no = ?1 AND target_no = ?2) OR (user_no = ?3 AND target_no = ?4)
+            """)
+        lookup.bind(1, first.userNo)
+        lookup.bind(2, first.targetNo)
+        lookup.bind(3, second.userNo)
+        lookup.bind(4, second.targetNo)
+        var states: (PairState?, PairState?) = (nil, nil)
+        try lookup.forEach(db) { row in
+            let key = PairKey(userNo: row.int64(0), targetNo: row.int64(1))
+            let state = PairState(
+                following: row.int64(2) != 0, latestTimestamp: row.int64(3), latestIsCancel: row.int64(4) != 0,
+                followedAt: row.optionalInt64(5))
+            if key == first { states.0 = state }
+            if key == second { states.1 = state }
+            return true
+        }
+        return states
+    }
+
     /// True when an audit entry carries this nonce with this signed timestamp.
     static func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
         try WriteStatements.nonceExists(

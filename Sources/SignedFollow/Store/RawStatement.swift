@@ -7,8 +7,9 @@ import GRDBSQLite
 ///
 /// GRDB keeps ownership of the statement and finalises it. Every value is bound with
 /// `SQLITE_TRANSIENT` (SQLite copies it), so no pointer outlives the call that bound it.
-/// Use it only inside a transaction that GRDB opened (a read counts), and reset it after
-/// every use.
+/// Use it on a connection GRDB handed out (a write, a read, or an `unsafeRead` in
+/// autocommit mode, where each statement runs in its own implicit transaction), and reset
+/// it after every use.
 struct RawStatement {
     private let statement: Statement
     private var handle: OpaquePointer { statement.sqliteStatement }

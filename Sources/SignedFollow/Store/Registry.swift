@@ -14,8 +14,10 @@ final class Registry: Sendable {
         var users: [String: StoredUser] = [:]
         /// userid to `users.user_no`, the number that `follow_pairs` and `audit_log` use.
         var numbers: [String: Int64] = [:]
-        /// `users.user_no` to userid.
-        var userids: [Int64: String] = [:]
+        /// `users.user_no` to the user, the same records as `users`: a list page looks its
+        /// users up by number, one search each instead of a number-to-userid search and a
+        /// userid search (BENCHMARKS.md, "Read path").
+        var usersByNumber: [Int64: StoredUser] = [:]
         /// `did_type:did_value` to userid.
         var owners: [String: String] = [:]
         /// userid to session key (64 lowercase hex) to expiry.
@@ -34,7 +36,7 @@ final class Registry: Sendable {
                 userid: row[0], didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4])
             loaded.users[user.userid] = user
             loaded.numbers[user.userid] = row[5]
-            loaded.userids[row[5]] = user.userid
+            loaded.usersByNumber[row[5]] = user
             loaded.owners[Self.didKey(user.didType, user.didValue)] = user.userid
         }
         let sessions = try Row.fetchCursor(db, sql: "SELECT userid, pubkey, expires_at FROM session_keys")
@@ -55,7 +57,7 @@ final class Registry: Sendable {
 
     /// The committed users with these numbers, in the same order, under one lock.
     func users(numbers: [Int64]) -> [StoredUser?] {
-        state.withLock { state in numbers.map { state.userids[$0].flatMap { state.users[$0] } } }
+        state.withLock { state in numbers.map { state.usersByNumber[$0] } }
     }
 
     /// The numbers of the committed users `userid` and `targetUserid`, under one lock.
@@ -88,7 +90,6 @@ final class Registry: Sendable {
     func record(_ writes: [PendingWrite], _ outcomes: [WriteOutcome], newNumbers: [String: Int64]) {
         state.withLock { state in
             state.numbers.merge(newNumbers) { _, new in new }
-            for (userid, number) in newNumbers { state.userids[number] = userid }
             for (write, outcome) in zip(writes, outcomes) {
                 guard case .applied = outcome else { continue }
                 switch write {
@@ -96,9 +97,12 @@ final class Registry: Sendable {
                     if state.users[registration.userid] != nil {
                         state.sessions[registration.userid] = nil  // a rotation revokes every session
                     }
-                    state.users[registration.userid] = StoredUser(
+                    let user = StoredUser(
                         userid: registration.userid, didType: registration.didType, didValue: registration.didValue,
                         mainPubkey: registration.mainPubkey, registeredTimestamp: registration.timestamp)
+                    state.users[registration.userid] = user
+                    // Numbers are merged above: a new user's is in `newNumbers`, a rotated one's was there.
+                    if let number = state.numbers[registration.userid] { state.usersByNumber[number] = user }
                     state.owners[Self.didKey(registration.didType, registration.didValue)] = registration.userid
                 case .login(let binding):
                     state.sessions[binding.userid, default: [:]][binding.sessionPubkey] = binding.expiresAt
