@@ -53,6 +53,31 @@ final class GroupCommitWriterTests: Sendable {
         }
     }
 
+    @Test("pending pairs wait while submissions keep coming, and are written once the writer is idle")
+    func writerMaterializesOnlyWhenIdleForTheDelay() async throws {
+        let targets = (1...20).map { "user:\($0)" }
+        try StoreFixture.registerUsers(["user:0"] + targets, in: store)
+        // A delay far longer than the test: the queue empties after every commit, but the
+        // pairs stay pending (before, each empty moment wrote them out).
+        let patient = GroupCommitWriter(
+            store: store, maxBatchSize: 256, idleMaterializeDelay: .seconds(3600), logger: storeTestLogger)
+        try await withRunningWriter(patient) { writer in
+            for target in targets {
+                #expect(try await writer.submit(.follow("user:0", target, at: 10)) == .applied(following: true))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(store.pendingPairCount == targets.count)
+        }
+        // Shutdown writes them; a short delay writes them while running.
+        #expect(store.pendingPairCount == 0)
+        let prompt = GroupCommitWriter(
+            store: store, maxBatchSize: 256, idleMaterializeDelay: .milliseconds(10), logger: storeTestLogger)
+        try await withRunningWriter(prompt) { writer in
+            #expect(try await writer.submit(.follow("user:1", "user:0", at: 10)) == .applied(following: true))
+            try await eventually { store.pendingPairCount == 0 }
+        }
+    }
+
     @Test("200 concurrent submits get their own outcomes and share two transactions")
     func concurrentSubmitsShareTransactions() async throws {
         let targets = (1...100).map { "user:\($0)" }

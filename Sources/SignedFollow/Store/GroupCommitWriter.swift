@@ -31,6 +31,7 @@ public final class GroupCommitWriter: Service, Sendable {
     private let store: FollowStore
     private let maxBatchSize: Int
     private let materializeThreshold: Int
+    private let idleMaterializeDelay: Duration
     private let logger: Logger
     /// Test hook, awaited before each transaction with its number of writes.
     private let beforeTransaction: (@Sendable (Int) async -> Void)?
@@ -40,26 +41,34 @@ public final class GroupCommitWriter: Service, Sendable {
 
     /// A writer for `store` whose transactions carry at most `maxBatchSize` writes (a
     /// single `submit(batch:)` larger than that still commits whole, alone), and which
-    /// writes pending pairs to `follow_pairs` whenever its queue is empty or
-    /// `materializeThreshold` pairs are pending. `observer`, when given, is told of every
-    /// transaction once it committed or failed.
+    /// writes pending pairs to `follow_pairs` when `materializeThreshold` pairs are
+    /// pending, or when no submission has come for `idleMaterializeDelay`. `observer`,
+    /// when given, is told of every transaction once it committed or failed.
+    ///
+    /// The idle delay matters under load: right after a commit the queue is often empty
+    /// for a moment (every waiting request was in that transaction, and the next ones are
+    /// still being verified), and writing the few pairs of each transaction then would
+    /// cost a random-page write per pair and hold the next commit back. Reads see pending
+    /// pairs anyway, so waiting changes no answer.
     public convenience init(
-        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384, logger: Logger,
-        observer: TransactionObserver? = nil
+        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384,
+        idleMaterializeDelay: Duration = .milliseconds(50), logger: Logger, observer: TransactionObserver? = nil
     ) {
         self.init(
-            store: store, maxBatchSize: maxBatchSize, materializeThreshold: materializeThreshold, logger: logger,
-            beforeTransaction: nil, observer: observer)
+            store: store, maxBatchSize: maxBatchSize, materializeThreshold: materializeThreshold,
+            idleMaterializeDelay: idleMaterializeDelay, logger: logger, beforeTransaction: nil, observer: observer)
     }
 
     init(
-        store: FollowStore, maxBatchSize: Int, materializeThreshold: Int = 16384, logger: Logger,
+        store: FollowStore, maxBatchSize: Int, materializeThreshold: Int = 16384,
+        idleMaterializeDelay: Duration = .milliseconds(50), logger: Logger,
         beforeTransaction: (@Sendable (Int) async -> Void)?, observer: TransactionObserver? = nil
     ) {
         precondition(maxBatchSize >= 1, "maxBatchSize must be at least 1")
         self.store = store
         self.maxBatchSize = maxBatchSize
         self.materializeThreshold = materializeThreshold
+        self.idleMaterializeDelay = idleMaterializeDelay
         self.logger = logger
         self.beforeTransaction = beforeTransaction
         self.observer = observer
@@ -78,7 +87,7 @@ public final class GroupCommitWriter: Service, Sendable {
         try await withUnsafeThrowingContinuation { continuation in
             switch state.withLock({ $0.enqueue(write, .one(continuation), maxBatchSize: maxBatchSize) }) {
             case .rejected: continuation.resume(throwing: WriterError.unavailable)
-            case .queued(let wakeLoop): wakeLoop?.resume()
+            case .queued(let wakeLoop): wakeLoop?.resume(returning: false)
             }
         }
     }
@@ -93,7 +102,7 @@ public final class GroupCommitWriter: Service, Sendable {
             let waiter = Waiter.batch(continuation, count: batch.count)
             switch state.withLock({ $0.enqueue(batch, waiter, maxBatchSize: maxBatchSize) }) {
             case .rejected: continuation.resume(throwing: WriterError.unavailable)
-            case .queued(let wakeLoop): wakeLoop?.resume()
+            case .queued(let wakeLoop): wakeLoop?.resume(returning: false)
             }
         }
     }
@@ -107,9 +116,12 @@ public final class GroupCommitWriter: Service, Sendable {
         precondition(started, "GroupCommitWriter.run() called more than once")
         logger.debug("writer started", metadata: ["max_batch_size": "\(maxBatchSize)"])
         await withTaskCancellationOrGracefulShutdownHandler {
-            while let batch = await nextBatch() {
-                await commit(batch)
-                if queuedWriteCount == 0 || store.pendingPairCount >= materializeThreshold {
+            while let work = await nextWork() {
+                switch work {
+                case .batch(let batch):
+                    await commit(batch)
+                    if store.pendingPairCount >= materializeThreshold { await materializePairs() }
+                case .idle:
                     await materializePairs()
                 }
             }
@@ -122,7 +134,7 @@ public final class GroupCommitWriter: Service, Sendable {
 
     /// Stops taking submissions; ``run()`` returns once it has drained the queue.
     func beginShutdown() {
-        state.withLock { $0.beginShutdown() }?.resume()
+        state.withLock { $0.beginShutdown() }?.resume(returning: false)
     }
 
     /// True from the start of ``run()`` until shutdown begins: the span in which
@@ -134,25 +146,41 @@ public final class GroupCommitWriter: Service, Sendable {
 
     // MARK: The loop
 
-    /// The next batch to commit, suspending while there is none; nil once shut down and
-    /// drained.
-    private func nextBatch() async -> Batch? {
+    /// What the loop does next.
+    private enum Work {
+        /// Commit this batch.
+        case batch(Batch)
+        /// No submission came for `idleMaterializeDelay`: write the pending pairs.
+        case idle
+    }
+
+    /// The next batch to commit, suspending while there is none; `.idle` when pending
+    /// pairs wait and no submission came for `idleMaterializeDelay`; nil once shut down
+    /// and drained.
+    private func nextWork() async -> Work? {
         while true {
             switch state.withLock({ $0.take() }) {
-            case .batch(let batch): return batch
+            case .batch(let batch): return .batch(batch)
             case .finished: return nil
             case .empty:
-                await withUnsafeContinuation { (wake: UnsafeContinuation<Void, Never>) in
-                    if state.withLock({ $0.park(wake) }) == false { wake.resume() }
+                let pairsWait = store.pendingPairCount > 0
+                let timedOut = await withUnsafeContinuation { (wake: UnsafeContinuation<Bool, Never>) in
+                    guard let parking = state.withLock({ $0.park(wake) }) else { return wake.resume(returning: false) }
+                    guard pairsWait else { return }
+                    Task {
+                        try? await Task.sleep(for: self.idleMaterializeDelay)
+                        self.state.withLock { $0.wakeIfStillParked(parking) }?.resume(returning: true)
+                    }
                 }
+                if timedOut { return .idle }
             }
         }
     }
 
-    /// Writes the pending pair states to `follow_pairs`: when the queue is empty, so that
-    /// lists catch up at once while there is time, and under load when
-    /// `materializeThreshold` pairs are pending, so that each page is written once for
-    /// many changes. It runs after the answers of the transaction before it went out.
+    /// Writes the pending pair states to `follow_pairs`: when the writer has been idle for
+    /// `idleMaterializeDelay`, so that lists catch up while there is time, and under load
+    /// when `materializeThreshold` pairs are pending, so that each page is written once
+    /// for many changes. It runs after the answers of the transaction before it went out.
     private func materializePairs() async {
         // Cancelled: the pairs stay pending; the next open rebuilds them from the audit log.
         guard !Task.isCancelled else { return }
@@ -273,7 +301,7 @@ private struct Batch: Sendable {
 /// copying its writes.
 private struct State {
     enum Phase { case idle, running, draining, finished }
-    enum Enqueued { case rejected, queued(wakeLoop: UnsafeContinuation<Void, Never>?) }
+    enum Enqueued { case rejected, queued(wakeLoop: UnsafeContinuation<Bool, Never>?) }
     enum Taken { case batch(Batch), empty, finished }
 
     var phase = Phase.idle
@@ -281,8 +309,11 @@ private struct State {
     var batches: [Batch] = []
     var queuedWrites = 0
     var transactionCount = 0
-    /// The loop, while it waits for work.
-    var parkedLoop: UnsafeContinuation<Void, Never>?
+    /// The loop, while it waits for work; resumed with true by the idle timer only.
+    var parkedLoop: UnsafeContinuation<Bool, Never>?
+    /// Counts the loop's parkings, so that an idle timer wakes only the parking it was
+    /// started for.
+    var parkings = 0
 
     mutating func start() -> Bool {
         guard phase == .idle else { return false }
@@ -333,14 +364,23 @@ private struct State {
         return .batch(batch)
     }
 
-    /// Parks the loop until work or shutdown arrives; false when either already has.
-    mutating func park(_ wake: UnsafeContinuation<Void, Never>) -> Bool {
-        guard batches.isEmpty, phase == .running else { return false }
+    /// Parks the loop until work or shutdown arrives and returns the parking's number;
+    /// nil when either already has.
+    mutating func park(_ wake: UnsafeContinuation<Bool, Never>) -> Int? {
+        guard batches.isEmpty, phase == .running else { return nil }
         parkedLoop = wake
-        return true
+        parkings += 1
+        return parkings
     }
 
-    mutating func beginShutdown() -> UnsafeContinuation<Void, Never>? {
+    /// The parked loop, when it is still parked in parking `number` (nothing came since).
+    mutating func wakeIfStillParked(_ number: Int) -> UnsafeContinuation<Bool, Never>? {
+        guard parkings == number, let loop = parkedLoop else { return nil }
+        parkedLoop = nil
+        return loop
+    }
+
+    mutating func beginShutdown() -> UnsafeContinuation<Bool, Never>? {
         switch phase {
         case .idle: phase = .finished
         case .running: phase = .draining
