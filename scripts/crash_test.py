@@ -21,7 +21,7 @@ acknowledged was lost (issue 6).
 Prints `acknowledged A, lost L, chain breaks C, half states H` and exits 1 unless L, C
 and H are 0 and there were at least --kills kills.
 
-Usage: scripts/crash-test.sh [--release] [--kills 5] [--users 100] [--requests 20000] | --ci
+Usage: scripts/crash-test.sh [--release] [--kills 5] [--users 200] [--requests 20000] | --ci
 """
 import argparse
 import base64
@@ -43,7 +43,7 @@ def main():
     parser.add_argument("--release", action="store_true", help="build and use the release binary (default: debug)")
     parser.add_argument("--no-build", action="store_true", help="use the binary already built")
     parser.add_argument("--kills", type=int, default=5)
-    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--port", type=int, default=18181)
