@@ -64,16 +64,16 @@ enum MutationGen {
     /// signature form and address case of PROTOCOL.md section 5, each action of a follow,
     /// and the main key or the session key.
     static let clientChoice = zip(
-        Gen<SignContentLayout>.case, Gen.element(of: ["eth", "Ethereum", "MetaMask"]), Gen<IssuedAt.Layout>.case,
-        Gen<SignatureForm>.case, Gen<AddressForm>.case, Gen.element(of: ["follow", "cancel", "unfollow"]), Gen.bool
+        Gen<SignContentLayout>.case, Gen.int(in: 0...2), Gen<IssuedAt.Layout>.case,
+        Gen<SignatureForm>.case, Gen<AddressForm>.case, Gen.int(in: 0...2), Gen.bool
     ).map { layout, walletWord, issuedAt, signatureForm, addressForm, action, mainKey in
         var style = ClientStyle()
         style.layout = layout
-        style.walletWord = walletWord
+        style.walletWord = ["eth", "Ethereum", "MetaMask"][walletWord]
         style.issuedAt = issuedAt
         style.signatureForm = signatureForm
         style.addressForm = addressForm
-        return ClientChoice(style: style, action: action, mainKey: mainKey)
+        return ClientChoice(style: style, action: ["follow", "cancel", "unfollow"][action], mainKey: mainKey)
     }
 
     /// One byte of a body changed: `mask` (never 0) XORed into the byte at `position`

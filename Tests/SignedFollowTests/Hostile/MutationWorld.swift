@@ -1,4 +1,5 @@
 import Foundation
+import Server
 import SignedFollow
 import Testing
 import WalletCrypto

@@ -32,7 +32,12 @@ struct SignedField: Sendable, CustomTestStringConvertible {
     /// Which changed texts still mean what was signed.
     let sameMeaning: SameMeaning
 
-    init(_ name: String, _ place: Place = .member, _ shape: Shape, codes: Set<Int>, sameMeaning: SameMeaning = .never) {
+    /// A body member.
+    init(_ name: String, _ shape: Shape, codes: Set<Int>, sameMeaning: SameMeaning = .never) {
+        self.init(name, .member, shape, codes: codes, sameMeaning: sameMeaning)
+    }
+
+    init(_ name: String, _ place: Place, _ shape: Shape, codes: Set<Int>, sameMeaning: SameMeaning = .never) {
         self.name = name
         self.place = place
         self.shape = shape
