@@ -3,10 +3,10 @@
 // (as Benchmarks/ is) so the root package builds nothing for it. Run it with
 // `scripts/fuzz.sh [SECONDS]` from the repository's root; see Fuzz/README.md.
 //
-// The script builds with `--sanitize=fuzzer --sanitize=address`, which instruments every
-// Swift module of the graph (ours, GRDB, swift-log, service-lifecycle) for coverage and
-// memory errors and links libFuzzer's `main`. The entry point is a `@_cdecl` function in a
-// module without top-level code, hence `-parse-as-library`.
+// The script builds in release with `-sanitize=fuzzer,address` on every Swift module of
+// the graph (ours, GRDB, swift-log, service-lifecycle): libFuzzer's coverage
+// instrumentation and AddressSanitizer, and libFuzzer's `main` at the link. The entry point
+// is a `@_cdecl` function in a module without top-level code, hence `-parse-as-library`.
 import PackageDescription
 
 let package = Package(

@@ -18,10 +18,12 @@ cd "$(dirname "$0")/.."
 scripts/install-packages.sh libsecp256k1-dev libsodium-dev libsqlite3-dev pkg-config
 
 build_started=$(date +%s)
-# One -sanitize list: given as two flags (SwiftPM's --sanitize=fuzzer --sanitize=address),
-# the last one wins and the modules get no coverage instrumentation.
+# --sanitize=fuzzer makes SwiftPM link libFuzzer's main (with -Xswiftc alone it expects a
+# Swift main and the link fails); but SwiftPM passes each --sanitize as its own -sanitize
+# flag, and the last one wins, so without the combined list after them the modules get
+# ASan and no coverage instrumentation.
 (cd Fuzz && swift build -c release --scratch-path .build-fuzz --product RequestFuzzer \
-    -Xswiftc -sanitize=fuzzer,address)
+    --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
 echo "fuzz: built in $(( $(date +%s) - build_started )) s"
 fuzzer="Fuzz/.build-fuzz/release/RequestFuzzer"
 
@@ -49,12 +51,12 @@ ASAN_OPTIONS="detect_leaks=1:abort_on_error=0" "$fuzzer" "$work" Fuzz/Corpus \
 tail -n 25 "$log"
 
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-took=$(sed -n 's/^stat::total_run_time_sec: *//p' "$log" | tail -n 1)
+rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
 cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
 ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
 corpus=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last")
 crashes=$(find Fuzz/Findings -type f -newer "$started" | wc -l)
 [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes="1 (see $log)"
-echo "fuzz: ${runs:-0} runs in ${took:-0} s ($(( ${runs:-0} / (${took:-0} > 0 ? ${took:-1} : 1) ))/s), coverage ${cov:-?} edges ${ft:-?} features, corpus ${corpus:-?}, crashes $crashes"
+echo "fuzz: ${runs:-0} runs in ${seconds} s (${rate:-0}/s), coverage ${cov:-?} edges ${ft:-?} features, corpus ${corpus:-?}, crashes $crashes"
 [ "$status" -eq 0 ] && [ "$crashes" = 0 ]
