@@ -8,7 +8,8 @@ import Testing
 /// hex digit in a member compared as bytes (``FlippedBody``).
 @Suite("Hostile input: flipped body bytes")
 struct BodyByteFlipTests {
-    static let trials = 300
+    /// Trials per kind of request (times `SIGNED_FOLLOW_MUTATION_TRIALS`).
+    static let trials = 300 * MutationGen.trialFactor
 
     @Test("a follow with one byte flipped is rejected and changes nothing")
     func follow() async throws {

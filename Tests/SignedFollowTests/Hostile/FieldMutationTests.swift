@@ -11,8 +11,9 @@ import Testing
 @Suite("Hostile input: mutated signed fields")
 struct FieldMutationTests {
     /// Trials per field: with a dozen kinds of mutation, a few hundred mutations per kind
-    /// over the fields of a request.
-    static let trials = 120
+    /// over the fields of a request. `SIGNED_FOLLOW_MUTATION_TRIALS` multiplies it for a
+    /// longer search.
+    static let trials = 120 * MutationGen.trialFactor
 
     @Test("a mutated follow field is rejected with its code and changes nothing", arguments: SignedFields.follow)
     func follow(_ field: SignedField) async throws {

@@ -1,9 +1,13 @@
+import Foundation
 import PropertyBased
 import SignedFollow
 
 /// The generators of the mutation tests: edits, number moves and shape changes, weighted
 /// so that most trials edit the value's text (where the interesting cases are).
 enum MutationGen {
+    /// How many times the default trials to run: `SIGNED_FOLLOW_MUTATION_TRIALS` (default 1).
+    static let trialFactor = max(1, Int(ProcessInfo.processInfo.environment["SIGNED_FOLLOW_MUTATION_TRIALS"] ?? "") ?? 1)
+
     /// Any edit of a text value.
     static let textEdit = zip(
         Gen<TextEdit.Kind>.case, Gen.int(in: 0...4095), Gen.uint8(in: 0...127), Gen.int(in: 0...7)
