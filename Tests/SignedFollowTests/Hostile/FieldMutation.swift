@@ -41,8 +41,9 @@ struct TextEdit: Sendable, Equatable, CustomStringConvertible {
         case insert
         /// The byte at the position deleted.
         case delete
-        /// Bit `bit` flipped in the decoded bytes of a hex or base64 value, re-encoded as
-        /// the client wrote it; in a plain text, bit `bit % 7` of the byte (it stays ASCII).
+        /// Bit `bit` flipped in the decoded bytes of a hex or base64 value, re-encoded
+        /// (hex in lowercase after the same prefix); in a plain text, bit `bit % 7` of the
+        /// byte (it stays ASCII).
         case flipEncodedBit
         /// The case of the first letter at or after the position toggled.
         case toggleCase
