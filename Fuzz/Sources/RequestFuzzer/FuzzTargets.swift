@@ -23,7 +23,7 @@ enum FuzzTargets {
             now = request.timestamp
             checkFollow(request)
         }
-        _ = FollowExplanation(body: body, headers: headers, now: now)
+        consume(FollowExplanation(body: body, headers: headers, now: now))
     }
 
     /// `POST /api/user_register_v2/`: decoding, the sign_content rebuild (any URI, and one
@@ -35,11 +35,11 @@ enum FuzzTargets {
             didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
         let content = SignContent(request.signatureContent)
         for origins in [[], ["https://dapp.example"]] {
-            _ = try? content.checkRegistration(
+            consume(try? content.checkRegistration(
                 didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
-                allowedOrigins: origins)
+                allowedOrigins: origins))
         }
-        _ = try? Ed25519PublicKey(rawRepresentation: request.mainPubkey)
+        consume(try? Ed25519PublicKey(rawRepresentation: request.mainPubkey))
         recover(request.didSignature, over: request.signatureContent)
     }
 
@@ -49,12 +49,12 @@ enum FuzzTargets {
         let expected = SignedDigests.loginContent(
             userid: request.userid, pubkeyValue: request.sessionPubkeySent,
             pubkeyExpiredTimestamp: request.expiresAt, timestamp: request.timestamp)
-        _ = (try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount)).map { Digest224(bytes: $0) == expected }
+        consume((try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount)).map { Digest224(bytes: $0) == expected })
         if let mainKey = try? Ed25519PublicKey(rawRepresentation: request.mainPubkey),
            let signature = try? Ed25519Signature(base64: request.loginSignature) {
-            _ = mainKey.isValidSignature(signature, for: request.signatureContent.utf8)
+            consume(mainKey.isValidSignature(signature, for: request.signatureContent.utf8))
         }
-        _ = try? Ed25519PublicKey(rawRepresentation: request.sessionPubkey)
+        consume(try? Ed25519PublicKey(rawRepresentation: request.sessionPubkey))
     }
 
     /// `POST /api/following/batch/`: decoding, then each item that decodes as a follow.
@@ -78,11 +78,11 @@ enum FuzzTargets {
             .flatMap { Digest224(bytes: $0) }
         let (address, nonce) = (claimedAddress ?? address, claimedNonce ?? nonce)
         for didType in DidType.allCases {
-            _ = try? content.checkFollow(didType: didType, address: address, nonce: nonce, timestamp: timestamp)
+            consume(try? content.checkFollow(didType: didType, address: address, nonce: nonce, timestamp: timestamp))
         }
         for origins in [[], ["https://dapp.example"]] {
-            _ = try? content.checkRegistration(
-                didType: .eth, address: address, nonce: nonce, timestamp: timestamp, allowedOrigins: origins)
+            consume(try? content.checkRegistration(
+                didType: .eth, address: address, nonce: nonce, timestamp: timestamp, allowedOrigins: origins))
         }
     }
 
@@ -90,20 +90,20 @@ enum FuzzTargets {
     static func signatures(_ payload: [UInt8]) {
         let text = String(decoding: payload, as: UTF8.self)
         if let signature = try? RecoverableSignature(hex: text) {
-            _ = try? signature.recoverAddress(personalMessage: message)
+            consume(try? signature.recoverAddress(personalMessage: message))
             precondition((try? RecoverableSignature(hex: signature.description)) == signature, "a parsed signature re-parses")
             precondition(
                 (try? RecoverableSignature(rawRepresentation: signature.compactRepresentation)) == signature,
                 "the compact form parses to the same signature")
         }
         if let signature = try? Ed25519Signature(base64: text) {
-            _ = key.isValidSignature(signature, for: message)
+            consume(key.isValidSignature(signature, for: message))
             precondition(signature.base64 == text, "an ed25519 signature has one accepted base64 encoding")
         }
-        _ = try? RecoverableSignature(rawRepresentation: payload)
-        _ = try? Ed25519PublicKey(rawRepresentation: payload)
-        _ = try? Ed25519PublicKey(hex: text)
-        _ = try? Secp256k1PublicKey(rawRepresentation: payload)
+        consume(try? RecoverableSignature(rawRepresentation: payload))
+        consume(try? Ed25519PublicKey(rawRepresentation: payload))
+        consume(try? Ed25519PublicKey(hex: text))
+        consume(try? Secp256k1PublicKey(rawRepresentation: payload))
     }
 
     /// Hex, base64, addresses, JSON and the hashes, with their round trips.
@@ -121,8 +121,8 @@ enum FuzzTargets {
             precondition((try? EthereumAddress(parsing: parsed.checksummed)) == parsed, "the EIP-55 form re-parses")
             precondition(text.lowercased().hasSuffix(parsed.lowercased.dropFirst(2)), "an address is its digits")
         }
-        _ = try? JSONReader.object(from: payload)
-        _ = (keccak256(payload), sha3_224(payload), sha3_256(payload))
+        consume(try? JSONReader.object(from: payload))
+        consume((keccak256(payload), sha3_224(payload), sha3_256(payload)))
     }
 
     /// `Issued At` dates: parsing, its round trip through `format`, and the distance to a
@@ -134,7 +134,7 @@ enum FuzzTargets {
             let layout: IssuedAt.Layout = text.utf8.dropFirst(4).first == UInt8(ascii: "/") ? .yearFirst : .dayFirst
             precondition(IssuedAt.format(milliseconds, layout) == text, "a date formats back to its text")
         }
-        _ = IssuedAt.isPlausible(text, timestamp: timestamp)
+        consume(IssuedAt.isPlausible(text, timestamp: timestamp))
         // Years 0000 to 9999 have four digits, which is what the layouts read back.
         if (-62_167_219_200_000..<253_402_300_800_000).contains(timestamp) {
             for layout in [IssuedAt.Layout.yearFirst, .dayFirst] {
@@ -164,21 +164,27 @@ enum FuzzTargets {
 
     // MARK: - Helpers
 
+    /// Keeps `value` alive: a result nobody reads lets the optimizer drop a call that has
+    /// no other effect, together with the traps inside it (an unused `isPlausible` hid its
+    /// overflow until the harness consumed the result).
+    @inline(never) @_optimize(none)
+    static func consume<T>(_ value: T) {}
+
     static func checkFollow(_ request: FollowRequest) {
         let nonce = SignedDigests.followNonce(
             userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
-        _ = try? SignContent(request.signContent).checkFollow(
-            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
+        consume(try? SignContent(request.signContent).checkFollow(
+            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp))
         recover(request.didSignature, over: request.signContent)
         if let userSignature = request.userSignature, let requestKey = try? Ed25519PublicKey(rawRepresentation: request.requestKey),
            let signature = try? Ed25519Signature(base64: userSignature) {
             let message = request.userid + request.action + request.targetUserid + String(request.timestamp)
-            _ = requestKey.isValidSignature(signature, for: message.utf8)
+            consume(requestKey.isValidSignature(signature, for: message.utf8))
         }
     }
 
     static func recover(_ signature: String, over message: String) {
-        _ = try? RecoverableSignature(hex: signature).recoverAddress(personalMessage: message.utf8)
+        consume(try? RecoverableSignature(hex: signature).recoverAddress(personalMessage: message.utf8))
     }
 
     /// Up to 8 bytes as a big-endian Int64.
