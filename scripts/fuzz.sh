@@ -3,7 +3,7 @@
 # lines with libFuzzer for a bounded time (issue 6). From the repository's root:
 #
 #   scripts/fuzz.sh [SECONDS]   build Fuzz/ instrumented, fuzz for SECONDS (default 60)
-#   scripts/fuzz.sh --seeds     build, then rewrite the committed seed corpus Fuzz/Corpus
+#   scripts/fuzz.sh --seeds     build, then rewrite the generated seeds of Fuzz/Corpus
 #
 # The build (release, libFuzzer and AddressSanitizer on every Swift module, in
 # Fuzz/.build-fuzz) is reused between runs. The run starts from Fuzz/Corpus and writes the
@@ -28,7 +28,8 @@ echo "fuzz: built in $(( $(date +%s) - build_started )) s"
 fuzzer="Fuzz/.build-fuzz/release/RequestFuzzer"
 
 if [ "${1:-}" = "--seeds" ]; then
-    rm -rf Fuzz/Corpus && mkdir -p Fuzz/Corpus
+    # The regression-* inputs (once crashing inputs, kept by hand) stay.
+    mkdir -p Fuzz/Corpus && find Fuzz/Corpus -type f ! -name 'regression-*' -delete
     SIGNED_FOLLOW_FUZZ_WRITE_SEEDS=Fuzz/Corpus "$fuzzer"
     echo "fuzz: wrote $(ls Fuzz/Corpus | wc -l) seeds to Fuzz/Corpus"
     exit 0
