@@ -41,6 +41,8 @@ let package = Package(
         // The CLI's HTTP client (already in the graph through HummingbirdTesting).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // Property-based tests of hostile input (issue 6); a test-only dependency.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // libsecp256k1 0.2.0 with its recovery module (Debian: libsecp256k1-dev).
@@ -119,6 +121,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Vectors"],
             swiftSettings: swiftSettings

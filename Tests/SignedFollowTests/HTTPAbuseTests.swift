@@ -140,13 +140,15 @@ struct HTTPAbuseTests {
             }
             for _ in 0..<3 {
                 let started = ContinuousClock.now
-                let client = try RawConnection(port: port, timeout: 5)
+                let client = try RawConnection(port: port, timeout: 10)
                 #expect(client.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"))
                 let answer = await offPool { client.readResponse() }
                 #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
-                // A starved server would not answer until the held connections give up
-                // (never, for idle ones); 2 s leaves room for a loaded CI machine.
-                #expect(ContinuousClock.now - started < .seconds(2))
+                // Served, not starved: a starved server would not answer while the held
+                // connections stay open (never, for idle ones). This checks that, not
+                // speed (the benchmarks measure latency): with every suite running in
+                // parallel on two cores an answer took 2.6 s once, so the bound is 10 s.
+                #expect(ContinuousClock.now - started < .seconds(10))
                 for connection in held.prefix(20) { connection.send("x") }  // keep trickling
             }
             #expect(held.count == 300)

@@ -71,7 +71,8 @@ public struct AuditLogVerifier: Sendable {
         func fail(_ reason: String) -> Failure { Failure(line: number, seq: entry.seq, reason: reason) }
 
         if let last {
-            guard entry.seq == last.seq + 1 else { throw fail("seq does not follow \(last.seq)") }
+            // `last.seq + 1` would trap after a forged line at seq Int64.max.
+            guard last.seq < .max, entry.seq == last.seq + 1 else { throw fail("seq does not follow \(last.seq)") }
             guard entry.prevHash == last.hash else { throw fail("prev_hash is not the hash of seq \(last.seq)") }
         } else if entry.seq == 1, entry.prevHash != AuditChain.genesisHash {
             throw fail("prev_hash of seq 1 must be 32 zero bytes")

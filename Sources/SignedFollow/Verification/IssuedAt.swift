@@ -39,7 +39,15 @@ public enum IssuedAt {
     /// True when `text` is a real date within the tolerance of `timestamp`.
     public static func isPlausible(_ text: Substring, timestamp: Int64) -> Bool {
         guard let issued = milliseconds(text) else { return false }
-        return abs(issued - timestamp) <= toleranceMilliseconds
+        return isWithinTolerance(issued, of: timestamp)
+    }
+
+    /// True when `issued` is at most ``toleranceMilliseconds`` from `timestamp`, for any
+    /// two values: their difference need not fit in an Int64 (a date before 1970 against
+    /// a timestamp near Int64.max trapped in `abs(issued - timestamp)`).
+    public static func isWithinTolerance(_ issued: Int64, of timestamp: Int64) -> Bool {
+        let (difference, overflow) = issued.subtractingReportingOverflow(timestamp)
+        return !overflow && difference.magnitude <= UInt64(toleranceMilliseconds)
     }
 
     /// How a client writes the date.

@@ -98,7 +98,7 @@ public struct SignContent: Sendable {
         guard let issued = IssuedAt.milliseconds(written) else {
             throw mismatch(number, "must be Issued At: <a real date, YYYY/MM/DD HH:mm or DD/MM/YYYY HH:mm>")
         }
-        guard abs(issued - timestamp) <= IssuedAt.toleranceMilliseconds else {
+        guard IssuedAt.isWithinTolerance(issued, of: timestamp) else {
             throw mismatch(number, "Issued At must be within 26 hours of timestamp")
         }
     }
