@@ -40,6 +40,12 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout=60):
+        # Another server on the port would answer the health check in this one's place.
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=1):
+                raise RuntimeError(f"port {self.port} is already taken by another server")
+        except OSError:
+            pass
         env = dict(os.environ, SIGNED_FOLLOW_DB=self.database, SIGNED_FOLLOW_PORT=str(self.port),
                    SIGNED_FOLLOW_HOST="127.0.0.1", **self.extra_env)
         log = open(self.log_path, "ab")
@@ -50,7 +56,7 @@ class Server:
                 raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
-                    if answer.status == 200:
+                    if answer.status == 200 and self.process.poll() is None:
                         return
             except OSError:
                 time.sleep(0.05)
