@@ -159,7 +159,7 @@ struct SignedHead {
 func withOutput(_ path: String?, _ body: (_ write: ([UInt8]) -> Void) throws -> Void) throws {
     let handle: FileHandle
     if let path {
-        guard FileManager.default.createFile(atPath: path, contents: nil) , let file = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
             throw CLIError("cannot write \(path)")
         }
         handle = file

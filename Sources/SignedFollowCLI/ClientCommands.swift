@@ -123,6 +123,13 @@ struct FollowOptions: ParsableArguments {
 
     @Flag(help: "Add web3mq_user_signature (ed25519 by the request key).")
     var userSignature = false
+
+    /// The signed `action` (`follow` or `cancel`) on the target, for `follow`, `unfollow`
+    /// and their `sign` forms.
+    func document(_ options: IdentityOptions, _ style: StyleOptions, action: String) throws -> RequestDocument {
+        let signer = try RequestSigner(options, style: style.style)
+        return signer.follow(try RequestSigner.userid(of: target), action: action, userSignature: userSignature)
+    }
 }
 
 /// `signed-follow follow TARGET`.
@@ -136,9 +143,7 @@ struct Follow: AsyncParsableCommand {
     @OptionGroup var follow: FollowOptions
 
     func run() async throws {
-        let signer = try RequestSigner(options, style: styleOptions.style)
-        let document = signer.follow(try RequestSigner.userid(of: follow.target), action: "follow", userSignature: follow.userSignature)
-        try requireAccepted(try await sendAndPrint(document, options))
+        try requireAccepted(try await sendAndPrint(follow.document(options, styleOptions, action: "follow"), options))
     }
 }
 
@@ -153,9 +158,7 @@ struct Unfollow: AsyncParsableCommand {
     @OptionGroup var follow: FollowOptions
 
     func run() async throws {
-        let signer = try RequestSigner(options, style: styleOptions.style)
-        let document = signer.follow(try RequestSigner.userid(of: follow.target), action: "cancel", userSignature: follow.userSignature)
-        try requireAccepted(try await sendAndPrint(document, options))
+        try requireAccepted(try await sendAndPrint(follow.document(options, styleOptions, action: "cancel"), options))
     }
 }
 
@@ -206,6 +209,11 @@ struct PageOptions: ParsableArguments {
 
     @Option(help: "Users per page, 1 to 100.")
     var size = 20
+
+    /// The signed read of this page of the list at `path`.
+    func document(_ path: String, _ options: IdentityOptions) throws -> RequestDocument {
+        try RequestSigner(options).signedRead(path, page: page, size: size)
+    }
 }
 
 /// `signed-follow following`.
@@ -218,8 +226,7 @@ struct Following: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-        let signer = try RequestSigner(options)
-        try requireAccepted(try await sendAndPrint(signer.signedRead("/api/user_following/", page: page.page, size: page.size), options))
+        try requireAccepted(try await sendAndPrint(page.document("/api/user_following/", options), options))
     }
 }
 
@@ -233,8 +240,7 @@ struct Followers: AsyncParsableCommand {
     @OptionGroup var page: PageOptions
 
     func run() async throws {
-        let signer = try RequestSigner(options)
-        try requireAccepted(try await sendAndPrint(signer.signedRead("/api/user_followers/", page: page.page, size: page.size), options))
+        try requireAccepted(try await sendAndPrint(page.document("/api/user_followers/", options), options))
     }
 }
 

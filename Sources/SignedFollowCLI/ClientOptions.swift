@@ -101,10 +101,12 @@ struct RequestSigner {
     /// `POST /api/following/batch/` of one follow (or cancel) per target, each 1 ms apart.
     func batch(_ targets: [String], action: String, userSignature: Bool) -> RequestDocument {
         let items = targets.enumerated().map { index, target in
-            String(decoding: followRequest(target, action: action, timestamp: now + Int64(index), userSignature: userSignature).body, as: UTF8.self)
+            followRequest(target, action: action, timestamp: now + Int64(index), userSignature: userSignature)
         }
-        let headers = followRequest(targets.first ?? identity.userid, action: action, timestamp: now, userSignature: false).headers
-        return RequestDocument(method: "POST", path: "/api/following/batch/", headers: headers, body: Array("{\"items\":[\(items.joined(separator: ","))]}".utf8))
+        let bodies = items.map { String(decoding: $0.body, as: UTF8.self) }.joined(separator: ",")
+        // Every item carries the same headers: the identity's request key and did.
+        return RequestDocument(
+            method: "POST", path: "/api/following/batch/", headers: items[0].headers, body: Array("{\"items\":[\(bodies)]}".utf8))
     }
 
     /// A signed read of `path` (`/api/user_following/` or `/api/user_followers/`).

@@ -66,8 +66,7 @@ struct SignFollow: ParsableCommand {
     @OptionGroup var follow: FollowOptions
 
     func run() throws {
-        let signer = try RequestSigner(options, style: styleOptions.style)
-        printSigned(signer.follow(try RequestSigner.userid(of: follow.target), action: "follow", userSignature: follow.userSignature), options)
+        printSigned(try follow.document(options, styleOptions, action: "follow"), options)
     }
 }
 
@@ -82,8 +81,7 @@ struct SignUnfollow: ParsableCommand {
     @OptionGroup var follow: FollowOptions
 
     func run() throws {
-        let signer = try RequestSigner(options, style: styleOptions.style)
-        printSigned(signer.follow(try RequestSigner.userid(of: follow.target), action: "cancel", userSignature: follow.userSignature), options)
+        printSigned(try follow.document(options, styleOptions, action: "cancel"), options)
     }
 }
 

@@ -62,7 +62,7 @@ struct CLIClientTests {
     }
 
     @Test("usage errors exit with 2", arguments: [
-        ["follow"], ["no-such-command"], ["batch", "--identity", "x.json"] ,
+        ["follow"], ["no-such-command"], ["batch", "--identity", "x.json"],
         ["batch"] + (0...20).map { "user:\($0)" }, ["gen-load", "--users", "1", "--out", "x"],
         ["login", "--hours", "0"], ["audit", "export"],
     ])

@@ -108,14 +108,7 @@ public struct AuditLogVerifier: Sendable {
     }
 
     private mutating func checkRegistration(_ request: RegistrationRequest) throws(RequestError) {
-        let nonce = SignedDigests.registrationNonce(
-            userid: request.userid, pubkeyType: request.pubkeyType, pubkeyValue: request.mainPubkeySent,
-            didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
-        try SignContent(request.signatureContent).checkRegistration(
-            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
-            allowedOrigins: [])
-        try SignatureChecks.didSignature(request.didSignature, over: request.signatureContent, claimed: request.didAddress)
-        _ = try SignatureChecks.validatedKey(request.mainPubkey, field: "pubkey_value")
+        _ = try SignatureChecks.registration(request, allowedOrigins: [])
         let did = request.didAddress.lowercased
         if checksBindings, let existing = users[request.userid], existing.did != did {
             throw RequestError(.alreadyRegistered, "userid is already registered to another did")
@@ -124,17 +117,7 @@ public struct AuditLogVerifier: Sendable {
     }
 
     private mutating func checkLogin(_ request: LoginRequest) throws(RequestError) {
-        let expected = SignedDigests.loginContent(
-            userid: request.userid, pubkeyValue: request.sessionPubkeySent,
-            pubkeyExpiredTimestamp: request.expiresAt, timestamp: request.timestamp)
-        guard let written = try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount),
-              Digest224(bytes: written) == expected
-        else {
-            throw RequestError(.nonceMismatch, "signature_content is not sha3_224 of userid + pubkey_value + pubkey_expired_timestamp + timestamp")
-        }
-        let mainKey = try SignatureChecks.validatedKey(request.mainPubkey, field: "main_pubkey")
-        try SignatureChecks.ed25519(request.loginSignature, by: mainKey, over: request.signatureContent, field: "login_signature")
-        _ = try SignatureChecks.validatedKey(request.sessionPubkey, field: "pubkey_value")
+        try SignatureChecks.login(request, mainKey: SignatureChecks.validatedKey(request.mainPubkey, field: "main_pubkey"))
         guard checksBindings else { return }
         let user = try registered(request.userid, did: request.didAddress)
         guard user.mainKey == Hex.encode(request.mainPubkey) else {
@@ -147,17 +130,8 @@ public struct AuditLogVerifier: Sendable {
         guard entry.kind == (request.follows ? "follow" : "cancel") else {
             throw RequestError(.unsupportedAction, "kind \(entry.kind) does not match action \(request.action)")
         }
-        let nonce = SignedDigests.followNonce(
-            userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
-        try SignContent(request.signContent).checkFollow(
-            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
-        try SignatureChecks.didSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
-        let requestKey = try SignatureChecks.validatedKey(request.requestKey, field: "web3mq-request-pubkey")
-        if let userSignature = request.userSignature {
-            let message = SignatureChecks.userSignatureMessage(
-                userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
-            try SignatureChecks.ed25519(userSignature, by: requestKey, over: message, field: "web3mq_user_signature")
-        }
+        _ = try SignatureChecks.follow(
+            request, requestKey: SignatureChecks.validatedKey(request.requestKey, field: "web3mq-request-pubkey"))
         guard checksBindings else { return }
         let user = try registered(request.userid, did: request.didAddress)
         let keyHex = Hex.encode(request.requestKey)

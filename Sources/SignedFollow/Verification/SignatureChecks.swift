@@ -1,3 +1,4 @@
+import Keccak
 import WalletCrypto
 
 /// The signature checks of PROTOCOL.md sections 2 to 4 and 6 that need no state: shared
@@ -49,6 +50,59 @@ enum SignatureChecks {
             throw RequestError(.invalidPublicKey, "\(field) is not a valid ed25519 public key")
         }
         return valid
+    }
+
+    // MARK: - What each request signs
+
+    /// Sections 4 and 5: a follow's sign_content, `did_signature` and, when present,
+    /// `web3mq_user_signature` by `requestKey` (required with `requireUserSignature`).
+    /// Returns the follow's nonce.
+    static func follow(
+        _ request: FollowRequest, requestKey: Ed25519PublicKey, requireUserSignature: Bool = false
+    ) throws(RequestError) -> Digest224 {
+        let nonce = SignedDigests.followNonce(
+            userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
+        try SignContent(request.signContent).checkFollow(
+            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
+        try didSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
+        if let userSignature = request.userSignature {
+            let message = userSignatureMessage(
+                userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
+            try ed25519(userSignature, by: requestKey, over: message, field: "web3mq_user_signature")
+        } else if requireUserSignature {
+            throw RequestError.missingField("web3mq_user_signature")
+        }
+        return nonce
+    }
+
+    /// Section 2: a registration's main key is a valid point, its signed text matches
+    /// (`allowedOrigins` empty: any URI), and `did_signature` recovers to its did.
+    /// Returns the registration's nonce.
+    static func registration(_ request: RegistrationRequest, allowedOrigins: [String]) throws(RequestError) -> Digest224 {
+        _ = try validatedKey(request.mainPubkey, field: "pubkey_value")
+        let nonce = SignedDigests.registrationNonce(
+            userid: request.userid, pubkeyType: request.pubkeyType, pubkeyValue: request.mainPubkeySent,
+            didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
+        try SignContent(request.signatureContent).checkRegistration(
+            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
+            allowedOrigins: allowedOrigins)
+        try didSignature(request.didSignature, over: request.signatureContent, claimed: request.didAddress)
+        return nonce
+    }
+
+    /// Section 3: a login's `signature_content` is the sha3_224 of its fields,
+    /// `login_signature` verifies by `mainKey`, and the session key is a valid point.
+    static func login(_ request: LoginRequest, mainKey: Ed25519PublicKey) throws(RequestError) {
+        let expected = SignedDigests.loginContent(
+            userid: request.userid, pubkeyValue: request.sessionPubkeySent,
+            pubkeyExpiredTimestamp: request.expiresAt, timestamp: request.timestamp)
+        guard let written = try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount),
+              Digest224(bytes: written) == expected
+        else {
+            throw RequestError(.nonceMismatch, "signature_content is not sha3_224 of userid + pubkey_value + pubkey_expired_timestamp + timestamp")
+        }
+        try ed25519(request.loginSignature, by: mainKey, over: request.signatureContent, field: "login_signature")
+        _ = try validatedKey(request.sessionPubkey, field: "pubkey_value")
     }
 
     /// Section 4 check 8: the message `web3mq_user_signature` signs.

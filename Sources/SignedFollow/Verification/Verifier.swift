@@ -56,18 +56,8 @@ public struct Verifier: Sendable {
         guard context.targetRegistered else {
             throw RequestError(.targetNotRegistered, "target_userid is not registered")
         }
-        let nonce = SignedDigests.followNonce(
-            userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
-        try SignContent(request.signContent).checkFollow(
-            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
-        try SignatureChecks.didSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
-        if let userSignature = request.userSignature {
-            let message = SignatureChecks.userSignatureMessage(
-                userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
-            try SignatureChecks.ed25519(userSignature, by: requestKey, over: message, field: "web3mq_user_signature")
-        } else if policy.requireUserSignature {
-            throw RequestError.missingField("web3mq_user_signature")
-        }
+        let nonce = try SignatureChecks.follow(
+            request, requestKey: requestKey, requireUserSignature: policy.requireUserSignature)
         let audit = AuditRecord(
             kind: request.follows ? "follow" : "cancel", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
@@ -88,14 +78,7 @@ public struct Verifier: Sendable {
            existing.didType != request.didType.rawValue || existing.didValue != didValue {
             throw RequestError(.alreadyRegistered, "userid is already registered to another did")
         }
-        _ = try SignatureChecks.validatedKey(request.mainPubkey, field: "pubkey_value")
-        let nonce = SignedDigests.registrationNonce(
-            userid: request.userid, pubkeyType: request.pubkeyType, pubkeyValue: request.mainPubkeySent,
-            didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
-        try SignContent(request.signatureContent).checkRegistration(
-            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
-            allowedOrigins: policy.allowedOrigins)
-        try SignatureChecks.didSignature(request.didSignature, over: request.signatureContent, claimed: request.didAddress)
+        let nonce = try SignatureChecks.registration(request, allowedOrigins: policy.allowedOrigins)
         let audit = AuditRecord(
             kind: "register", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
@@ -116,17 +99,7 @@ public struct Verifier: Sendable {
         guard Hex.encode(request.mainPubkey) == user.mainPubkey else {
             throw RequestError(.keyNotBound, "main_pubkey is not this user's main key")
         }
-        let expected = SignedDigests.loginContent(
-            userid: request.userid, pubkeyValue: request.sessionPubkeySent,
-            pubkeyExpiredTimestamp: request.expiresAt, timestamp: request.timestamp)
-        guard let written = try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount),
-              Digest224(bytes: written) == expected
-        else {
-            throw RequestError(.nonceMismatch, "signature_content is not sha3_224 of userid + pubkey_value + pubkey_expired_timestamp + timestamp")
-        }
-        let mainKey = Ed25519PublicKey(trustedRawRepresentation: request.mainPubkey)
-        try SignatureChecks.ed25519(request.loginSignature, by: mainKey, over: request.signatureContent, field: "login_signature")
-        _ = try SignatureChecks.validatedKey(request.sessionPubkey, field: "pubkey_value")
+        try SignatureChecks.login(request, mainKey: Ed25519PublicKey(trustedRawRepresentation: request.mainPubkey))
         let audit = AuditRecord(
             kind: "login", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
