@@ -11,7 +11,7 @@ enum FuzzTargets {
     static let clock: Int64 = 1_700_000_000_000
     /// A valid ed25519 key and an address and nonce for the targets that need fixed ones.
     static let key = try! Ed25519KeyPair(seed: [UInt8](repeating: 7, count: 32)).publicKey
-    static let address = try! EthereumAddress(parsing: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266")
+    static let address = DidAddress.eth(try! EthereumAddress(parsing: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"))
     static let nonce = sha3_224("user:a" + "follow" + "user:b" + String(clock))
     static let message = Array("signed-follow fuzz".utf8)
 
@@ -72,14 +72,15 @@ enum FuzzTargets {
     static func signContent(_ payload: [UInt8]) {
         let timestamp = int64(payload.prefix(8))
         let content = SignContent(String(decoding: payload.dropFirst(8), as: UTF8.self))
-        let claimedAddress = content.lines.count > 1 ? try? EthereumAddress(parsing: content.lines[1]) : nil
         let claimedNonce = content.lines.lazy.filter { $0.hasPrefix("Nonce: ") }.first
             .flatMap { try? Hex.decode($0.dropFirst("Nonce: ".count), byteCount: Digest224.byteCount) }
             .flatMap { Digest224(bytes: $0) }
-        let (address, nonce) = (claimedAddress ?? address, claimedNonce ?? nonce)
+        let nonce = claimedNonce ?? nonce
         for didType in DidType.allCases {
+            let address = (content.lines.count > 1 ? try? DidAddress(parsing: content.lines[1], as: didType) : nil) ?? address
             consume(try? content.checkFollow(didType: didType, address: address, nonce: nonce, timestamp: timestamp))
         }
+        let address = (content.lines.count > 1 ? try? DidAddress(parsing: content.lines[1], as: .eth) : nil) ?? address
         for origins in [[], ["https://dapp.example"]] {
             consume(try? content.checkRegistration(
                 didType: .eth, address: address, nonce: nonce, timestamp: timestamp, allowedOrigins: origins))

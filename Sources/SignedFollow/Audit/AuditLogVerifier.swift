@@ -109,7 +109,7 @@ public struct AuditLogVerifier: Sendable {
 
     private mutating func checkRegistration(_ request: RegistrationRequest) throws(RequestError) {
         _ = try SignatureChecks.registration(request, allowedOrigins: [])
-        let did = request.didAddress.lowercased
+        let did = request.didAddress
         if checksBindings, let existing = users[request.userid], existing.did != did {
             throw RequestError(.alreadyRegistered, "userid is already registered to another did")
         }
@@ -143,11 +143,11 @@ public struct AuditLogVerifier: Sendable {
         }
     }
 
-    private func registered(_ userid: String, did: EthereumAddress) throws(RequestError) -> ReplayedUser {
+    private func registered(_ userid: String, did: DidAddress) throws(RequestError) -> ReplayedUser {
         guard let user = users[userid] else {
             throw RequestError(.userNotRegistered, "userid is not registered earlier in the log")
         }
-        guard user.did == did.lowercased else { throw RequestError(.didNotOwner, "the did does not own this userid") }
+        guard user.did == did else { throw RequestError(.didNotOwner, "the did does not own this userid") }
         return user
     }
 
@@ -172,8 +172,8 @@ public struct AuditLogVerifier: Sendable {
 
 /// A user as the log so far has bound it.
 private struct ReplayedUser: Sendable {
-    /// The did address, lowercase.
-    var did: String
+    /// The did address.
+    var did: DidAddress
     /// The current main key, lowercase hex.
     var mainKey: String
     /// Session keys (lowercase hex) bound under the current main key, with their expiry.

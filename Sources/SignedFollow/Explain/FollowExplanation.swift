@@ -100,11 +100,13 @@ public struct FollowExplanation: Sendable {
                 didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
         }
         var recovered: EthereumAddress?
-        let recovery = Result { () throws(RequestError) in try SignatureChecks.recoveredAddress(request.didSignature, over: request.signContent) }
-        if case .success(let address) = recovery { recovered = address }
-        let signatureFailure = record(6, Self.names[6], [
-            "recovered address: \(recovered?.checksummed ?? "none")", "did address: \(request.didAddress.checksummed)",
-        ]) { () throws(RequestError) in
+        let signatureDetails: [String]
+        switch request.didAddress {
+        case .eth(let address):
+            recovered = try? SignatureChecks.recoveredAddress(request.didSignature, over: request.signContent)
+            signatureDetails = ["recovered address: \(recovered?.checksummed ?? "none")", "did address: \(address.checksummed)"]
+        }
+        let signatureFailure = record(6, Self.names[6], signatureDetails) { () throws(RequestError) in
             try SignatureChecks.didSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
         }
         checks.append(Check(number: 7, name: Self.names[7], outcome: .notChecked(Self.needsState), details: []))
@@ -175,7 +177,7 @@ public struct FollowExplanation: Sendable {
             && IssuedAt.isPlausible(Substring(received[4].dropFirst("Issued At: ".count)), timestamp: request.timestamp)
         let expected = [
             walletPrefix + (word ?? "<" + request.didType.walletWords.sorted().joined(separator: "|") + ">") + " account:",
-            request.didAddress.lowercased,
+            request.didAddress.canonical,
             "For follow signature",
             "Nonce: " + nonce.hexString,
             issuedAt ? received[4] : "Issued At: <a real date within 26 hours of timestamp, e.g. \(IssuedAt.format(request.timestamp, .yearFirst)) UTC>",
@@ -184,7 +186,7 @@ public struct FollowExplanation: Sendable {
             let line = index < received.count ? received[index] : nil
             let matches: Bool = switch index {
             case 0: word != nil
-            case 1: line.flatMap { try? EthereumAddress(parsing: $0) } == request.didAddress
+            case 1: line.flatMap { try? DidAddress(parsing: $0, as: request.didType) } == request.didAddress
             case 4: issuedAt
             default: line == expected[index]
             }

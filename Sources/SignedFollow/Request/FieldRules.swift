@@ -91,13 +91,13 @@ enum FieldRules {
         return (value, bytes)
     }
 
-    /// An Ethereum address field.
-    static func ethereumAddress(_ object: JSONObject, _ name: String) throws(RequestError) -> EthereumAddress {
+    /// A did address field of `didType` (`did_value`).
+    static func didAddress(_ object: JSONObject, _ name: String, as didType: DidType) throws(RequestError) -> DidAddress {
         let value = try object.string(name)
         do {
-            return try EthereumAddress(parsing: value)
+            return try DidAddress(parsing: value, as: didType)
         } catch {
-            throw RequestError(.invalidField, "field \(name) must be an Ethereum address (40 hex digits; mixed case must be EIP-55)")
+            throw RequestError(.invalidField, "field \(name) must be \(DidAddress.expectation(didType))")
         }
     }
 }

@@ -16,7 +16,7 @@ public struct FollowRequest: Sendable {
     /// The did type of the body (and of `didkey`).
     public let didType: DidType
     /// The did address, from `didkey`.
-    public let didAddress: EthereumAddress
+    public let didAddress: DidAddress
     /// `did_signature` as sent.
     public let didSignature: String
     /// `sign_content` as sent.
@@ -55,7 +55,7 @@ public struct FollowRequest: Sendable {
         requestKey = try headers.requestKeyBytes()
         didAddress = try headers.didAddress(agreeingWith: didType)
         if let address = try object.optionalString("address") {
-            guard let claimed = try? EthereumAddress(parsing: address), claimed == didAddress else {
+            guard let claimed = try? DidAddress(parsing: address, as: didType), claimed == didAddress else {
                 throw RequestError(.invalidHeader, "header didkey does not agree with address")
             }
         }

@@ -7,7 +7,7 @@ public struct LoginRequest: Sendable {
     /// The did type.
     public let didType: DidType
     /// The did address.
-    public let didAddress: EthereumAddress
+    public let didAddress: DidAddress
     /// The main key's 32 bytes (`main_pubkey`).
     public let mainPubkey: [UInt8]
     /// `pubkey_value` exactly as sent, as `signature_content` hashes it.
@@ -32,7 +32,7 @@ public struct LoginRequest: Sendable {
         let object = try JSONReader.object(from: body)
         userid = try FieldRules.userid(object, "userid")
         didType = try FieldRules.didType(object)
-        didAddress = try FieldRules.ethereumAddress(object, "did_value")
+        didAddress = try FieldRules.didAddress(object, "did_value", as: didType)
         mainPubkey = try FieldRules.publicKeyHex(object, "main_pubkey").bytes
         _ = try FieldRules.pubkeyType(object)
         (sessionPubkeySent, sessionPubkey) = try FieldRules.publicKeyHex(object, "pubkey_value")

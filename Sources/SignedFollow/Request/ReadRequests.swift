@@ -101,7 +101,7 @@ public struct SignedReadRequest: Sendable {
     /// The request key's 32 bytes (`web3mq-request-pubkey`).
     public let requestKey: [UInt8]
     /// The did address, from `didkey`.
-    public let didAddress: EthereumAddress
+    public let didAddress: DidAddress
     /// Which page.
     public let page: PageRequest
 

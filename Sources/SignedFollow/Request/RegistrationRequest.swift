@@ -9,7 +9,7 @@ public struct RegistrationRequest: Sendable {
     /// `did_value` exactly as sent, as the nonce hashes it.
     public let didValueSent: String
     /// The did address.
-    public let didAddress: EthereumAddress
+    public let didAddress: DidAddress
     /// `did_signature` as sent.
     public let didSignature: String
     /// `signature_content` as sent.
@@ -33,7 +33,7 @@ public struct RegistrationRequest: Sendable {
         userid = try FieldRules.userid(object, "userid")
         didType = try FieldRules.didType(object)
         didValueSent = try object.string("did_value")
-        didAddress = try FieldRules.ethereumAddress(object, "did_value")
+        didAddress = try FieldRules.didAddress(object, "did_value", as: didType)
         didSignature = try FieldRules.signature(object, "did_signature")
         signatureContent = try FieldRules.signedText(object, "signature_content")
         pubkeyType = try FieldRules.pubkeyType(object)

@@ -25,7 +25,7 @@ public struct RequestHeaders: Sendable, Equatable {
 
     /// `didkey` as `<did_type>:<address>` for a request without a body naming its did type
     /// (the signed reads): 40004 when malformed, 40005 when the type is not supported.
-    func didAddress() throws(RequestError) -> EthereumAddress {
+    func didAddress() throws(RequestError) -> DidAddress {
         guard let colon = didkey.firstIndex(of: ":") else {
             throw RequestError(.invalidHeader, didkey.isEmpty ? "missing header didkey" : "header didkey must be <did_type>:<did_value>")
         }
@@ -38,7 +38,7 @@ public struct RequestHeaders: Sendable, Equatable {
 
     /// `didkey` as `<did_type>:<address>`, agreeing with the body's `did_type` (section 4
     /// check 2): 40004 otherwise.
-    func didAddress(agreeingWith didType: DidType) throws(RequestError) -> EthereumAddress {
+    func didAddress(agreeingWith didType: DidType) throws(RequestError) -> DidAddress {
         guard !didkey.isEmpty else { throw RequestError(.invalidHeader, "missing header didkey") }
         guard let colon = didkey.firstIndex(of: ":") else {
             throw RequestError(.invalidHeader, "header didkey must be <did_type>:<did_value>")
@@ -46,8 +46,8 @@ public struct RequestHeaders: Sendable, Equatable {
         guard didkey[..<colon] == didType.rawValue else {
             throw RequestError(.invalidHeader, "header didkey does not agree with did_type")
         }
-        guard let address = try? EthereumAddress(parsing: didkey[didkey.index(after: colon)...]) else {
-            throw RequestError(.invalidHeader, "header didkey must carry an Ethereum address")
+        guard let address = try? DidAddress(parsing: didkey[didkey.index(after: colon)...], as: didType) else {
+            throw RequestError(.invalidHeader, "header didkey must carry \(DidAddress.expectation(didType))")
         }
         return address
     }

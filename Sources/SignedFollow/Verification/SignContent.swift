@@ -26,7 +26,7 @@ public struct SignContent: Sendable {
     }
 
     /// The five lines of a follow: wallet, address, `For follow signature`, nonce, date.
-    public func checkFollow(didType: DidType, address: EthereumAddress, nonce: Digest224, timestamp: Int64) throws(RequestError) {
+    public func checkFollow(didType: DidType, address: DidAddress, nonce: Digest224, timestamp: Int64) throws(RequestError) {
         try expectLineCount(5)
         try checkWalletLine(didType: didType)
         try checkAddressLine(address)
@@ -39,7 +39,7 @@ public struct SignContent: Sendable {
     /// `registration`), `URI: <origin>`, `Version: 1`, nonce, date. With `allowedOrigins`
     /// non-empty, the URI must be one of them.
     public func checkRegistration(
-        didType: DidType, address: EthereumAddress, nonce: Digest224, timestamp: Int64, allowedOrigins: [String]
+        didType: DidType, address: DidAddress, nonce: Digest224, timestamp: Int64, allowedOrigins: [String]
     ) throws(RequestError) {
         try expectLineCount(7)
         try checkWalletLine(didType: didType)
@@ -74,9 +74,11 @@ public struct SignContent: Sendable {
         }
     }
 
-    private func checkAddressLine(_ address: EthereumAddress) throws(RequestError) {
-        guard let written = try? EthereumAddress(parsing: lines[1]), written == address else {
-            throw mismatch(2, "must be the did address (a mixed-case address must carry a valid EIP-55 checksum)")
+    private func checkAddressLine(_ address: DidAddress) throws(RequestError) {
+        guard let written = try? DidAddress(parsing: lines[1], as: address.didType), written == address else {
+            switch address {
+            case .eth: throw mismatch(2, "must be the did address (a mixed-case address must carry a valid EIP-55 checksum)")
+            }
         }
     }
 

@@ -5,17 +5,15 @@ import WalletCrypto
 /// by the ``Verifier``, the offline explanation of a request and the audit verifier, so
 /// that all three judge a signature the same way.
 enum SignatureChecks {
-    /// Section 6: `did_signature` parses (40103) and recovers to `claimed` (40104) over the
-    /// exact bytes of the signed text. Returns the recovered address.
-    @discardableResult
-    static func didSignature(
-        _ text: String, over message: String, claimed: EthereumAddress
-    ) throws(RequestError) -> EthereumAddress {
-        let recovered = try recoveredAddress(text, over: message)
-        guard recovered == claimed else {
-            throw RequestError(.didSignatureMismatch, "did_signature does not recover to the did address")
+    /// Section 6: `did_signature` parses (40103) and comes from `claimed` (40104) over the
+    /// exact bytes of the signed text: for eth, it recovers to the address.
+    static func didSignature(_ text: String, over message: String, claimed: DidAddress) throws(RequestError) {
+        switch claimed {
+        case .eth(let address):
+            guard try recoveredAddress(text, over: message) == address else {
+                throw RequestError(.didSignatureMismatch, "did_signature does not recover to the did address")
+            }
         }
-        return recovered
     }
 
     /// The address `did_signature` recovers to over `message`: 40103 when the signature is

@@ -69,7 +69,7 @@ public struct Verifier: Sendable {
     /// Section 2: a registration (or a re-registration that rotates the main key).
     public func verify(_ request: RegistrationRequest, receivedAt: Int64) throws -> Registration {
         try checkWindow(request.timestamp)
-        let didValue = request.didAddress.lowercased
+        let didValue = request.didAddress.canonical
         // The store decides conflicts in the transaction; this read spares a recovery.
         if let owner = try store.userid(forDidType: request.didType.rawValue, didValue: didValue), owner != request.userid {
             throw RequestError(.alreadyRegistered, "the did is already registered to another userid")
@@ -131,14 +131,14 @@ public struct Verifier: Sendable {
     }
 
     /// 40401 when `userid` is unknown, 40303 when its did is not `didAddress`.
-    private func registeredUser(_ userid: String, didAddress: EthereumAddress) throws -> StoredUser {
+    private func registeredUser(_ userid: String, didAddress: DidAddress) throws -> StoredUser {
         try owner(try store.user(userid), didAddress: didAddress)
     }
 
     /// 40401 when there is no `user`, 40303 when its did is not `didAddress`.
-    private func owner(_ user: StoredUser?, didAddress: EthereumAddress) throws(RequestError) -> StoredUser {
+    private func owner(_ user: StoredUser?, didAddress: DidAddress) throws(RequestError) -> StoredUser {
         guard let user else { throw RequestError(.userNotRegistered, "userid is not registered") }
-        guard user.didType == DidType.eth.rawValue, user.didValue == didAddress.lowercased else {
+        guard user.didType == didAddress.didType.rawValue, user.didValue == didAddress.canonical else {
             throw RequestError(.didNotOwner, "the did does not own this userid")
         }
         return user

@@ -28,7 +28,7 @@ struct FuzzFindingTests {
             of: IssuedAt.format(.max, .yearFirst), with: "1969/12/31 23:59")
         let nonce = SignedDigests.followNonce(userid: Self.alice.userid, action: "follow", targetUserid: "user:b", timestamp: .max)
         #expect(throws: RequestError(.signContentMismatch, "")) {
-            try SignContent(content).checkFollow(didType: .eth, address: Self.alice.address, nonce: nonce, timestamp: .max)
+            try SignContent(content).checkFollow(didType: .eth, address: .eth(Self.alice.address), nonce: nonce, timestamp: .max)
         }
     }
 
