@@ -22,9 +22,9 @@ final class FollowStoreTests: Sendable {
 
     // MARK: Layout
 
-    @Test("a fresh file gets the v1 layout, WAL, synchronous FULL and foreign keys on every connection")
+    @Test("a fresh file gets every migration step (v1, v2), WAL, synchronous FULL and foreign keys on every connection")
     func freshFileMigrates() throws {
-        #expect(try store.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1"])
+        #expect(try store.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1", "v2"])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: """
                 SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name
@@ -56,7 +56,7 @@ final class FollowStoreTests: Sendable {
         let reopened = try FollowStore(path: path, logger: storeTestLogger)
         #expect(reopened.serverKey.publicKey == store.serverKey.publicKey)
         #expect(reopened.serverKey.seed == store.serverKey.seed)
-        #expect(try reopened.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1"])
+        #expect(try reopened.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1", "v2"])
         #expect(try reopened.counts() == counts)
         #expect(try reopened.user("user:alice")?.mainPubkey == alice.mainPubkey)
     }

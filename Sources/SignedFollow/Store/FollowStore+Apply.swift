@@ -108,6 +108,8 @@ extension FollowStore {
             guard existing.didType == registration.didType, existing.didValue == registration.didValue else {
                 return (.conflict, AuditColumns())
             }
+            // Section 7: the first registration binds a StarkNet did's key for good.
+            guard existing.didPubkey == registration.didPubkey else { return (.didKeyNotBound, AuditColumns()) }
             // PROTOCOL.md section 2: only a newer registration rotates the key; "otherwise 40902".
             guard registration.timestamp > existing.registeredTimestamp else { return (.conflict, AuditColumns()) }
             try db.cachedStatement(sql: "UPDATE users SET main_pubkey = ?, registered_timestamp = ? WHERE user_no = ?")
@@ -117,12 +119,12 @@ extension FollowStore {
             number = existingNumber
         } else {
             try db.cachedStatement(sql: """
-                INSERT INTO users (userid, did_type, did_value, main_pubkey, registered_timestamp)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO users (userid, did_type, did_value, main_pubkey, registered_timestamp, did_pubkey)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """)
                 .execute(arguments: [
                     registration.userid, registration.didType, registration.didValue, registration.mainPubkey,
-                    registration.timestamp,
+                    registration.timestamp, registration.didPubkey,
                 ])
             number = db.lastInsertedRowID
             effects.newNumbers[registration.userid] = number

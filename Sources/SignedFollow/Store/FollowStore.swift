@@ -160,11 +160,12 @@ public final class FollowStore: Sendable {
     /// The user registered as `userid` with its number (`users.user_no`), if any.
     static func fetchNumberedUser(_ userid: String, _ db: Database) throws -> (Int64, StoredUser)? {
         let statement = try db.cachedStatement(sql: """
-            SELECT user_no, did_type, did_value, main_pubkey, registered_timestamp FROM users WHERE userid = ?
+            SELECT user_no, did_type, did_value, main_pubkey, registered_timestamp, did_pubkey FROM users WHERE userid = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [userid]) else { return nil }
         let user = StoredUser(
-            userid: userid, didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4])
+            userid: userid, didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4],
+            didPubkey: row[5])
         return (row[0], user)
     }
 

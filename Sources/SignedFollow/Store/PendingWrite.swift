@@ -61,11 +61,14 @@ public struct Registration: Sendable, Equatable {
     public var nonce: Digest224
     /// The request as it arrived.
     public var audit: AuditRecord
+    /// The Stark public key to bind to a StarkNet did (`0x` and 64 lowercase hex digits);
+    /// nil for eth.
+    public var didPubkey: String?
 
     /// A registration with every field given.
     public init(
         userid: String, didType: String, didValue: String, mainPubkey: String, timestamp: Int64, nonce: Digest224,
-        audit: AuditRecord
+        audit: AuditRecord, didPubkey: String? = nil
     ) {
         self.userid = userid
         self.didType = didType
@@ -74,6 +77,7 @@ public struct Registration: Sendable, Equatable {
         self.timestamp = timestamp
         self.nonce = nonce
         self.audit = audit
+        self.didPubkey = didPubkey
     }
 }
 
@@ -146,6 +150,8 @@ public enum WriteOutcome: Sendable, Equatable {
     case conflict
     /// 40302: the login was signed by a main key that is no longer the user's main key.
     case keyNotBound
+    /// 40303: a registration of a StarkNet did with another key than the one bound to it.
+    case didKeyNotBound
     /// 40401: the user of a login or follow is not registered (the verifier checks it first).
     case userNotRegistered
     /// 40402: the target of a follow is not registered (the verifier checks it first).
@@ -166,6 +172,7 @@ public enum WriteOutcome: Sendable, Equatable {
         case .stale: .stale
         case .conflict: .alreadyRegistered
         case .keyNotBound: .keyNotBound
+        case .didKeyNotBound: .didNotOwner
         case .userNotRegistered: .userNotRegistered
         case .targetNotRegistered: .targetNotRegistered
         case .followingLimitReached: .followingLimit

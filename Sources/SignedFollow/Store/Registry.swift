@@ -30,10 +30,11 @@ final class Registry: Sendable {
     init(_ db: Database) throws {
         var loaded = State()
         let users = try Row.fetchCursor(
-            db, sql: "SELECT userid, did_type, did_value, main_pubkey, registered_timestamp, user_no FROM users")
+            db, sql: "SELECT userid, did_type, did_value, main_pubkey, registered_timestamp, user_no, did_pubkey FROM users")
         while let row = try users.next() {
             let user = StoredUser(
-                userid: row[0], didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4])
+                userid: row[0], didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4],
+                didPubkey: row[6])
             loaded.users[user.userid] = user
             loaded.numbers[user.userid] = row[5]
             loaded.usersByNumber[row[5]] = user
@@ -99,7 +100,8 @@ final class Registry: Sendable {
                     }
                     let user = StoredUser(
                         userid: registration.userid, didType: registration.didType, didValue: registration.didValue,
-                        mainPubkey: registration.mainPubkey, registeredTimestamp: registration.timestamp)
+                        mainPubkey: registration.mainPubkey, registeredTimestamp: registration.timestamp,
+                        didPubkey: registration.didPubkey)
                     state.users[registration.userid] = user
                     // Numbers are merged above: a new user's is in `newNumbers`, a rotated one's was there.
                     if let number = state.numbers[registration.userid] { state.usersByNumber[number] = user }

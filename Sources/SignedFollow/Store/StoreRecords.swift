@@ -12,14 +12,21 @@ public struct StoredUser: Sendable, Equatable {
     public var mainPubkey: String
     /// The signed timestamp of the registration that set the current main key.
     public var registeredTimestamp: Int64
+    /// The did's bound public key for a StarkNet did (`0x` and 64 lowercase hex digits);
+    /// nil for eth.
+    public var didPubkey: String?
 
     /// A user with every field given.
-    public init(userid: String, didType: String, didValue: String, mainPubkey: String, registeredTimestamp: Int64) {
+    public init(
+        userid: String, didType: String, didValue: String, mainPubkey: String, registeredTimestamp: Int64,
+        didPubkey: String? = nil
+    ) {
         self.userid = userid
         self.didType = didType
         self.didValue = didValue
         self.mainPubkey = mainPubkey
         self.registeredTimestamp = registeredTimestamp
+        self.didPubkey = didPubkey
     }
 }
 

@@ -10,6 +10,7 @@ enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
@@ -87,6 +88,13 @@ enum StoreSchema {
             );
             INSERT INTO follow_pairs_progress (id, seq) VALUES (1, 0);
             """)
+    }
+
+    /// StarkNet dids (PROTOCOL.md section 7): the Stark public key a registration bound to
+    /// the did, `0x` and 64 lowercase hex digits; NULL for eth, whose key the signature
+    /// itself recovers.
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE users ADD COLUMN did_pubkey TEXT")
     }
 
     /// The server's ed25519 key: read from the database, or created and stored there on
