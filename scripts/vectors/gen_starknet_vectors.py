@@ -30,6 +30,11 @@ fields msg_hash / r / s, which are decimal strings as in a Web3MQ did_signature)
                     because the public key is given by its x coordinate only (both y are
                     tried). Every verdict is cross-checked with crypto_cpp_py's cpp_verify
                     (when w can be computed) and with the pure-Python verifier below.
+                    Negatives that need a signature with the ECDSA equation holding but a
+                    range rule failing (msg_hash + n, msg_hash 2^251 or 0, w >= 2^251) are
+                    built with the pure-Python curve code here (for w >= 2^251: fix k and a
+                    target w, solve for msg_hash). Entries whose public key has no private
+                    key (an x with no curve point) have "private_key": null.
 * typed_data        SNIP-12 revision 0 (starknet.js "legacy" typed data) as the Web3MQ JS
                     SDK builds it for did_type starknet (PROTOCOL.md section 7):
                       domain {name: "Example DApp", chainId, version: "0.0.1"},
@@ -62,7 +67,8 @@ letter a-f becomes the ASCII short string (31 bytes, big-endian). starknet-py's
 parse_felt does the same (str.isnumeric() -> int(value), else encode_shortstring). The
 message never starts with '0' (minimal hex), so there is no 0x/0o/0b prefix case.
 `typed_data` includes a digits-only message, found by varying the follow timestamp
-(hence its Nonce and Issued At lines); the search is reproducible with --search.
+(hence its Nonce and Issued At lines): the first hit is 4,020,527 ms after
+1700000000000 (about 90 s of search; reproduce with --search).
 
 chainId: the domain takes the short string ("SN_MAIN") or its hex ("0x534e5f4d41494e");
 both give the same felt and the same hashes (entries of both kinds are included).
@@ -123,7 +129,7 @@ KA_NONCE = "274f27e951dd86ca93ea3befaa796214d257c69a9ff96f3dd319975e"
 # A follow timestamp whose sign_content (see digits_case_content) gives a digits-only
 # 31-character message; found by search_digits() (python3 gen_starknet_vectors.py --search).
 DIGITS_SEARCH_START = 1700000000000
-DIGITS_TIMESTAMP = None  # filled in below after the search was run once
+DIGITS_TIMESTAMP = 1700004020527  # first hit, 4,020,527 candidates after DIGITS_SEARCH_START
 
 
 def ec_add(p1, p2):
@@ -358,7 +364,7 @@ def gen_pedersen():
         (2 ** 248 - 1, 0), (2 ** 248, 0), (2 ** 248 + 1, 0),
         (0, 2 ** 248 - 1), (0, 2 ** 248), (0, 2 ** 248 + 1),
         (2 ** 248 - 1, 2 ** 248), (2 ** 248, 2 ** 248 - 1),
-        (2 ** 249, 2 ** 250), (2 ** 250 + 2 ** 248 - 1, 15 * 2 ** 248),
+        (2 ** 249, 2 ** 250), (2 ** 250 + 2 ** 248 - 1, 7 * 2 ** 248),
         (KA_PUB, KA_MSG_HASH),
         (0x3D937C035C878245CAF64531A5756109C53068DA139362728FEB561405371CB,
          0x208A0A10250E382E1E4BBE2880906C2791BF6275695E02FBBC6AEFF9CD8B31A),
@@ -459,9 +465,9 @@ def gen_signatures():
         if s % N != 0 and max(m, r, pub) < 2 ** 256:
             w = pow(s, -1, N)
             cpp = bool(cpp_verify(m, r, w, pub))
-            assert cpp == (valid and not malformed) or (s >= N and valid and malformed and not cpp), comment
-            if not malformed:
-                assert cpp == valid, comment
+            assert cpp == valid, comment
+        if malformed and 1 <= s < N:
+            assert not valid, comment  # crypto-cpp enforces the r, w and msg_hash ranges itself
         if not malformed:
             assert valid == py_equation_holds(m, r, s, pub), comment
         if equation is not None:
@@ -492,7 +498,7 @@ def gen_signatures():
     add("invalid: msg_hash + 1", base_priv, pub, m + 1, r, s, False, False)
     add("invalid: r + 1", base_priv, pub, m, r + 1, s, False, False)
     add("invalid: s + 1", base_priv, pub, m, r, s + 1, False, False)
-    add("invalid: r and s swapped", base_priv, pub, m, s, r, False, None)
+    add("invalid: r and s swapped", base_priv, pub, m, s, r, False, not range_ok(m, s, r))
     add("malformed: r = 0", base_priv, pub, m, 0, s, False, True)
     add("malformed: s = 0 (no inverse)", base_priv, pub, m, r, 0, False, True)
     add("malformed: r = 2^251 (range is 1 <= r < 2^251)", base_priv, pub, m, BOUND, s, False, True)
@@ -523,11 +529,14 @@ def gen_signatures():
     add("malformed: w = s^-1 mod n >= 2^251 (equation holds; crypto-cpp rejects w >= 2^251)",
         base_priv, pub, z, r2, s2, False, True, equation=True)
     add("valid: the same signature with n - s (w' = n - w < 2^251)", base_priv, pub, z, r2, N - s2, True, False)
-    add("malformed: s = 2^251 + 1 <= n - 1 is in range but only if w < 2^251; computed rule decides",
-        base_priv, pub, m, r, BOUND + 1, False, None)
+    assert pow(BOUND + 1, -1, N) < BOUND
+    add("invalid: s = 2^251 + 1 (in range: s < n and its w < 2^251; does not verify)",
+        base_priv, pub, m, r, BOUND + 1, False, False)
     x_bad = not_on_curve_x(KA_PUB)
-    add("invalid: public key x with no point on the curve", None, x_bad, m, r, s, False, False)
-    add("invalid: public key 0 (no curve point with x = 0 has this signature)", None, 0, m, r, s, False, None)
+    assert x_bad == KA_PUB + 1 and y_from_x(0) is None
+    add("invalid: public key x = (its public key + 1) has no point on the curve (private_key null)",
+        None, x_bad, m, r, s, False, False)
+    add("invalid: public key 0 has no point on the curve (private_key null)", None, 0, m, r, s, False, False)
     return out
 
 
@@ -617,8 +626,6 @@ def gen_typed_data():
     return entries
 
 
-DIGITS_TIMESTAMP = 1700001326283
-
 
 def main():
     if "--search" in sys.argv:
@@ -626,7 +633,7 @@ def main():
         print(f"digits-only message at timestamp {ts}")
         return
     check_known_answer()
-    # the digits case must be the first hit from DIGITS_SEARCH_START (checked cheaply: it is a hit)
+    # the digits case is a hit (that it is the first one from DIGITS_SEARCH_START: --search)
     assert message_of(starknet_keccak_text(digits_case_content(DIGITS_TIMESTAMP))).isdigit()
     doc = {
         "source": f"starknet-py {version('starknet-py')}, crypto-cpp-py {version('crypto-cpp-py')}",
