@@ -3,8 +3,10 @@ import CSodium
 /// A Stark private key, for signing test requests (the CLI's test identities).
 ///
 /// The service itself never holds one. `description` never prints the key. Signatures
-/// are deterministic and equal starknet-py's `message_signature(msg_hash, priv_key)`:
-/// the nonce is RFC 6979 with HMAC-SHA256 and extra entropy 32, as crypto-cpp-py derives it.
+/// are deterministic and equal starknet.js's and starknet-py's
+/// `message_signature(msg_hash, priv_key, seed=None)`: the nonce is RFC 6979 with
+/// HMAC-SHA256 and no extra entropy, as crypto-cpp-py derives it. (starknet-py's default,
+/// seed 32, gives other valid signatures.)
 public struct StarkPrivateKey: Sendable, CustomStringConvertible {
     private let secret: UInt256
 
@@ -42,13 +44,13 @@ public struct StarkPrivateKey: Sendable, CustomStringConvertible {
         guard !z.isZero, z < StarkSignature.bound else {
             throw CryptoError(.scalarOutOfRange, "a StarkNet message hash to sign must be in [1, 2^251)")
         }
-        // starknet-py signs with seed 32; crypto-cpp's Python wrapper would fail on a nonce
-        // whose r or w is out of range, and cairo-lang's signer retries with the next seed.
-        var seed: UInt8 = 32
+        // A nonce whose r or w is out of range (about 2^-55 likely) is retried as
+        // cairo-lang's signer does: no extra entropy first, then seeds 1, 2, ...
+        var seed: UInt8? = nil
         while true {
             let k = Self.nonce(messageHash: z, privateKey: secret, seed: seed)
             if let signature = signature(z: z, k: k) { return signature }
-            seed &+= 1
+            seed = (seed ?? 0) &+ 1
         }
     }
 
@@ -69,8 +71,9 @@ public struct StarkPrivateKey: Sendable, CustomStringConvertible {
 
     /// crypto-cpp-py's `cpp_generate_k_rfc6979(msg_hash, priv_key, seed)`: RFC 6979 with
     /// HMAC-SHA256 over n (qlen 252), the hash padded by one nibble when it is one to four
-    /// bits short of a byte boundary (for elliptic.js), and the seed as extra entropy.
-    static func nonce(messageHash: UInt256, privateKey: UInt256, seed: UInt8) -> UInt256 {
+    /// bits short of a byte boundary (for elliptic.js), and the seed's byte, if any, as
+    /// extra entropy.
+    static func nonce(messageHash: UInt256, privateKey: UInt256, seed: UInt8?) -> UInt256 {
         Sodium.ensureInitialized()
         let bitLength = messageHash.bitWidth
         var hash = messageHash
@@ -82,7 +85,7 @@ public struct StarkPrivateKey: Sendable, CustomStringConvertible {
         if (hash.bitWidth + 7) / 8 == 32 { hash = hash.shiftedRightByFour }
         let (reduced, borrow) = hash.subtractingReportingBorrow(ScalarElement.order)
         if !borrow { hash = reduced }
-        let material = privateKey.bigEndianBytes + hash.bigEndianBytes + [seed]
+        let material = privateKey.bigEndianBytes + hash.bigEndianBytes + (seed.map { [$0] } ?? [])
 
         var v = [UInt8](repeating: 0x01, count: 32)
         var k = [UInt8](repeating: 0x00, count: 32)
