@@ -41,7 +41,7 @@ public struct StarkPrivateKey: Sendable, CustomStringConvertible {
     /// throws `scalarOutOfRange` otherwise.
     public func sign(messageHash: Felt) throws(CryptoError) -> StarkSignature {
         let z = messageHash.value
-        guard !z.isZero, z < StarkSignature.bound else {
+        guard StarkSignature.isInRange(messageHash: messageHash) else {
             throw CryptoError(.scalarOutOfRange, "a StarkNet message hash to sign must be in [1, 2^251)")
         }
         // A nonce whose r or w is out of range (about 2^-55 likely) is retried as

@@ -32,6 +32,12 @@ public struct StarkSignature: Hashable, Sendable {
         self.w = w
     }
 
+    /// True when `messageHash` is in [1, 2^251), the hashes crypto-cpp signs and verifies;
+    /// ``StarkPublicKey/isValidSignature(_:for:)`` answers false for any other.
+    public static func isInRange(messageHash: Felt) -> Bool {
+        !messageHash.value.isZero && messageHash.value < bound
+    }
+
     /// Equal when r and s are.
     public static func == (lhs: StarkSignature, rhs: StarkSignature) -> Bool {
         lhs.r == rhs.r && lhs.s == rhs.s
@@ -82,8 +88,8 @@ public struct StarkPublicKey: Hashable, Sendable {
     /// False, like crypto-cpp, for a message hash of 0 or at least 2^251, and when
     /// z * w * G and r * w * Q share their x (crypto-cpp refuses to add such points).
     public func isValidSignature(_ signature: StarkSignature, for messageHash: Felt) -> Bool {
+        guard StarkSignature.isInRange(messageHash: messageHash) else { return false }
         let z = messageHash.value
-        guard !z.isZero, z < StarkSignature.bound else { return false }
         let w = ScalarElement(signature.w)
         let u1 = (ScalarElement(z) * w).value
         let u2 = (ScalarElement(signature.r) * w).value
