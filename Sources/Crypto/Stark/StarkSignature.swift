@@ -8,8 +8,8 @@ public struct StarkSignature: Hashable, Sendable {
     public let r: UInt256
     /// The proof scalar, in [1, n).
     public let s: UInt256
-    /// s^-1 mod n, what crypto-cpp's `Verify` takes instead of s.
-    let w: UInt256
+    /// w = s^-1 mod n, below 2^251: what crypto-cpp's `Verify` takes instead of s.
+    public let w: UInt256
 
     /// 2^251, the bound on r, w and message hashes.
     static let bound = UInt256(0, 0, 0, 0x0800_0000_0000_0000)
