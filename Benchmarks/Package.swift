@@ -10,6 +10,8 @@
 //   hundreds of requests in flight, which the harness's one-sample-at-a-time loop cannot
 //   do; `python3 write_path.py` builds and runs it (and `ratios.py` calls that).
 // - Sources/ReadPathBenchmark: the read path, `python3 read_path.py`.
+// - Sources/StarkBenchmark: StarkNet verify and Pedersen against StarkWare's crypto-cpp
+//   (dlopened), `taskset -c 0 .build/release/StarkBenchmark`.
 import PackageDescription
 
 let package = Package(
@@ -68,6 +70,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ReadPathBenchmark",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // StarkNet ECDSA verification and the Pedersen hash against StarkWare's C++
+        // (libcrypto_c_exports.so of crypto-cpp-py, loaded at run time; no link dependency).
+        .executableTarget(
+            name: "StarkBenchmark",
+            dependencies: [
+                .product(name: "WalletCrypto", package: "signed-follow"),
+            ],
+            path: "Sources/StarkBenchmark",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -21,8 +21,11 @@ public struct CryptoError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidChecksum = Code("invalidChecksum")
         /// A signature `v` that is not 27, 28, 0 or 1.
         public static let invalidRecoveryID = Code("invalidRecoveryID")
-        /// A signature `r` or `s` outside [1, n-1].
+        /// A signature `r` or `s` outside [1, n-1]; for StarkNet, also `r` or `w = s^-1`
+        /// at or above 2^251, or a message hash to sign outside [1, 2^251).
         public static let scalarOutOfRange = Code("scalarOutOfRange")
+        /// A number at or above the Stark field prime p = 2^251 + 17 * 2^192 + 1.
+        public static let feltOutOfRange = Code("feltOutOfRange")
         /// A signature `s` above n/2 (the low-s rule).
         public static let highS = Code("highS")
         /// Bytes that are not a valid public key (secp256k1 point or ed25519 point).
@@ -74,6 +77,8 @@ public struct CryptoError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let invalidRecoveryID = CryptoError(.invalidRecoveryID, "")
     /// Any error with code `scalarOutOfRange`, for matching.
     public static let scalarOutOfRange = CryptoError(.scalarOutOfRange, "")
+    /// Any error with code `feltOutOfRange`, for matching.
+    public static let feltOutOfRange = CryptoError(.feltOutOfRange, "")
     /// Any error with code `highS`, for matching.
     public static let highS = CryptoError(.highS, "")
     /// Any error with code `invalidPublicKey`, for matching.
