@@ -36,6 +36,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `SIGNED_FOLLOW_RATE_LIMIT_BURST` writes (default 100; 0 disables the limit) refilled
     /// at `SIGNED_FOLLOW_RATE_LIMIT_PER_HOUR` an hour (default 600).
     public var rateLimit = RateLimit.default
+    /// The StarkNet chain ids a typed-data signature may be made for (PROTOCOL.md section
+    /// 7), each a short string such as `SN_MAIN` or its felt in `0x` hex.
+    /// `SIGNED_FOLLOW_STARKNET_CHAIN_IDS`, comma-separated, default `SN_MAIN,SN_SEPOLIA`.
+    public var starknetChainIds = ["SN_MAIN", "SN_SEPOLIA"]
     /// Bearer token for the audit export; nil disables the export.
     /// `SIGNED_FOLLOW_ADMIN_TOKEN`, default none. Never logged or printed.
     public var adminToken: String?
@@ -105,6 +109,15 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             rateLimit.perHour = value
         }
+        if let chainIds = environment["SIGNED_FOLLOW_STARKNET_CHAIN_IDS"] {
+            let names = chainIds.split(separator: ",").map { String($0.trimmingPrefix(" ")) }.filter { !$0.isEmpty }
+            guard !names.isEmpty, names.allSatisfy({ VerificationPolicy.starknetChainId($0) != nil }) else {
+                throw ConfigurationError(
+                    variable: "SIGNED_FOLLOW_STARKNET_CHAIN_IDS",
+                    expected: "comma-separated chain ids, each a short string (SN_MAIN) or 0x hex below the field prime")
+            }
+            starknetChainIds = names
+        }
         if let token = environment["SIGNED_FOLLOW_ADMIN_TOKEN"], !token.isEmpty {
             adminToken = token
         }
@@ -117,6 +130,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         policy.sessionExpiryCapMilliseconds = sessionExpiryCapMilliseconds
         policy.allowedOrigins = allowedOrigins
         policy.requireUserSignature = requireUserSignature
+        policy.starknetChainIds = starknetChainIds.compactMap(VerificationPolicy.starknetChainId)
         return policy
     }
 
@@ -134,6 +148,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             "SIGNED_FOLLOW_FOLLOWING_LIMIT=\(followingLimit)",
             "SIGNED_FOLLOW_RATE_LIMIT_BURST=\(rateLimit.burst)",
             "SIGNED_FOLLOW_RATE_LIMIT_PER_HOUR=\(rateLimit.perHour)",
+            "SIGNED_FOLLOW_STARKNET_CHAIN_IDS=\(starknetChainIds.joined(separator: ","))",
             "SIGNED_FOLLOW_ADMIN_TOKEN=\(adminToken == nil ? "(not set: audit export disabled)" : "(set)")",
         ]
     }

@@ -75,12 +75,14 @@ struct AuditVerify: ParsableCommand {
     @Option(help: "A saved answer of GET /api/audit/head to check against the export.")
     var head: String?
 
+    @OptionGroup var chainIds: StarknetChainIdOptions
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func run() throws {
         let signedHead = try head.map(SignedHead.load)
-        var verifier = AuditLogVerifier(keepHashOf: signedHead?.seq)
+        var verifier = AuditLogVerifier(keepHashOf: signedHead?.seq, starknetChainIds: try chainIds.resolve())
         let console = Console.current
         var failure: String?
         do {

@@ -30,6 +30,8 @@ struct Explain: ParsableCommand {
     @Flag(help: "Judge as a server that requires web3mq_user_signature.")
     var requireUserSignature = false
 
+    @OptionGroup var chainIds: StarknetChainIdOptions
+
     @Flag(help: "Print the explanation as JSON.")
     var json = false
 
@@ -43,6 +45,7 @@ struct Explain: ParsableCommand {
         var policy = VerificationPolicy()
         policy.timestampWindowMilliseconds = timestampWindowMs
         policy.requireUserSignature = requireUserSignature
+        policy.starknetChainIds = try chainIds.resolve()
         let explanation = FollowExplanation(
             body: document.body, headers: document.headers, now: now ?? RequestSigner.clock(), policy: policy)
         if json { printJSON(explanation) } else { printText(explanation) }

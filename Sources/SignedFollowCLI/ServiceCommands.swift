@@ -21,6 +21,8 @@ struct ConfigurationOptions: ParsableArguments {
     var sessionExpiryCapMs: Int64?
     @Option(help: "Comma-separated allowed origins (SIGNED_FOLLOW_ALLOWED_ORIGINS, default: any).")
     var allowedOrigins: String?
+    @Option(help: "Comma-separated StarkNet chain ids, short strings or 0x hex (SIGNED_FOLLOW_STARKNET_CHAIN_IDS, default SN_MAIN,SN_SEPOLIA).")
+    var starknetChainIds: String?
 
     /// The resolved configuration. The admin token comes from SIGNED_FOLLOW_ADMIN_TOKEN
     /// only, never from a flag, so it does not show in process listings.
@@ -32,10 +34,27 @@ struct ConfigurationOptions: ParsableArguments {
         if let timestampWindowMs { environment["SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS"] = String(timestampWindowMs) }
         if let sessionExpiryCapMs { environment["SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS"] = String(sessionExpiryCapMs) }
         if let allowedOrigins { environment["SIGNED_FOLLOW_ALLOWED_ORIGINS"] = allowedOrigins }
+        if let starknetChainIds { environment["SIGNED_FOLLOW_STARKNET_CHAIN_IDS"] = starknetChainIds }
         do {
             return try ServerConfiguration(environment: environment)
         } catch {
             throw ValidationError(error.description)
+        }
+    }
+}
+
+/// The StarkNet chain ids a command judges signatures with, as the service is configured.
+struct StarknetChainIdOptions: ParsableArguments {
+    @Option(help: "Comma-separated StarkNet chain ids the service accepts, short strings or 0x hex (default SN_MAIN,SN_SEPOLIA).")
+    var starknetChainIds = "SN_MAIN,SN_SEPOLIA"
+
+    /// The chain ids as felts; a validation error names a bad one.
+    func resolve() throws -> [Felt] {
+        try starknetChainIds.split(separator: ",").map { name in
+            guard let chainId = VerificationPolicy.starknetChainId(String(name.trimmingPrefix(" "))) else {
+                throw ValidationError("--starknet-chain-ids: \(name) is neither a short string nor 0x hex below the field prime")
+            }
+            return chainId
         }
     }
 }

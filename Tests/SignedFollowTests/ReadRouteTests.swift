@@ -186,7 +186,8 @@ struct ReadRouteTests {
         Rejection(name: "signed read with a bad timestamp", code: 40003, uri: signed(change: replacing("timestamp", "12a"))),
         Rejection(name: "signed read without didkey", code: 40004, uri: signed { $0.headers.didkey = "" }),
         Rejection(name: "signed read without request key", code: 40004, uri: signed { $0.headers.requestPubkey = "" }),
-        Rejection(name: "signed read with a starknet didkey", code: 40005, uri: signed { $0.headers.didkey = "starknet:0x1234" }),
+        Rejection(name: "signed read with a starknet didkey for an eth user", code: 40303, uri: signed { $0.headers.didkey = "starknet:0x1234" }),
+        Rejection(name: "signed read with a didkey of an unknown did type", code: 40004, uri: signed { $0.headers.didkey = "sol:0x1234" }),
         Rejection(name: "signature not base64", code: 40103, uri: signed(change: replacing("web3mq_user_signature", "not base64!"))),
         Rejection(name: "signature over another timestamp", code: 40105, uri: { service, _ in
             let query = a.signedRead(timestamp: service.clock.now, requestKey: a.mainKey)

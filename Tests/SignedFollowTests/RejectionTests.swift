@@ -110,7 +110,8 @@ struct RejectionTests {
         Case(40004, "the body's address disagrees with didkey") { w in
             w.follow().replacing("address", with: .string(RejectionTests.bob.address.lowercased))
         },
-        Case(40005, "did_type is starknet (not supported yet)") { w in w.follow().replacing("did_type", with: .string("starknet")) },
+        Case(40005, "did_type is ETH (did types are lowercase)") { w in w.follow().replacing("did_type", with: .string("ETH")) },
+        Case(40004, "did_type is starknet but didkey names an eth did") { w in w.follow().replacing("did_type", with: .string("starknet")) },
         Case(40005, "did_type is sol") { w in w.follow().replacing("did_type", with: .string("sol")) },
         Case(40006, "action is block") { w in w.follow().replacing("action", with: .string("block")) },
         Case(40007, "alice follows alice") { w in w.follow(target: RejectionTests.alice.userid) },

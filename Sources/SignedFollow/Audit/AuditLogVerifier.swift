@@ -13,7 +13,9 @@ import WalletCrypto
 /// 4. the body decodes as its kind's request, and its signatures verify: a registration's
 ///    sign_content and `did_signature`; a login's `signature_content` and
 ///    `login_signature` by the main key it names; a follow's or cancel's sign_content,
-///    `did_signature` and, when present, `web3mq_user_signature`;
+///    `did_signature` and, when present, `web3mq_user_signature` (a StarkNet follow's
+///    `did_signature` with the key its registration bound, so an export holding one that
+///    omits `did_pubkey` verifies only from `seq` 1);
 /// 5. when the export starts at `seq` 1, the bindings replayed from the log itself: a
 ///    login names the user's main key of that moment; a follow comes from a registered
 ///    user with the same did, signed with its main key or a session key bound by an
@@ -49,11 +51,16 @@ public struct AuditLogVerifier: Sendable {
     private var users: [String: ReplayedUser] = [:]
     private var keptHashes: [Int64: [UInt8]] = [:]
     private let keepHashOf: Int64?
+    private let policy: VerificationPolicy
 
     /// A verifier for an export read from its first line; `keepHashOf` keeps the hash of
     /// that `seq` for ``hash(of:)`` (to check a signed head against the export).
-    public init(keepHashOf: Int64? = nil) {
+    /// `starknetChainIds` are the chain ids the service accepted (section 7).
+    public init(keepHashOf: Int64? = nil, starknetChainIds: [Felt] = VerificationPolicy().starknetChainIds) {
         self.keepHashOf = keepHashOf
+        var policy = VerificationPolicy()
+        policy.starknetChainIds = starknetChainIds
+        self.policy = policy
     }
 
     /// The hash of the entry at `seq`, when it was verified and kept.
@@ -108,12 +115,15 @@ public struct AuditLogVerifier: Sendable {
     }
 
     private mutating func checkRegistration(_ request: RegistrationRequest) throws(RequestError) {
-        _ = try SignatureChecks.registration(request, allowedOrigins: [])
+        _ = try SignatureChecks.registration(request, policy: policy)
         let did = request.didAddress
-        if checksBindings, let existing = users[request.userid], existing.did != did {
-            throw RequestError(.alreadyRegistered, "userid is already registered to another did")
+        if checksBindings, let existing = users[request.userid] {
+            guard existing.did == did else { throw RequestError(.alreadyRegistered, "userid is already registered to another did") }
+            guard existing.starkKey == request.starkKey else {
+                throw RequestError(.didNotOwner, "did_pubkey is not the key bound to this did earlier in the log")
+            }
         }
-        users[request.userid] = ReplayedUser(did: did, mainKey: Hex.encode(request.mainPubkey))
+        users[request.userid] = ReplayedUser(did: did, mainKey: Hex.encode(request.mainPubkey), starkKey: request.starkKey)
     }
 
     private mutating func checkLogin(_ request: LoginRequest) throws(RequestError) {
@@ -130,8 +140,22 @@ public struct AuditLogVerifier: Sendable {
         guard entry.kind == (request.follows ? "follow" : "cancel") else {
             throw RequestError(.unsupportedAction, "kind \(entry.kind) does not match action \(request.action)")
         }
+        let boundStarkKey = checksBindings ? users[request.userid]?.starkKey : nil
+        if let sent = request.starkKey, let boundStarkKey, sent != boundStarkKey {
+            throw RequestError(.didNotOwner, "did_pubkey is not the key bound to this did earlier in the log")
+        }
+        let starkKey = try (request.starkKey ?? boundStarkKey).map { (key) throws(RequestError) in
+            try SignatureChecks.validatedStarkKey(key)
+        }
+        if case .starknet = request.didAddress, starkKey == nil {
+            throw RequestError(
+                .didNotOwner, checksBindings
+                    ? "userid is not registered with a Stark key earlier in the log"
+                    : "a StarkNet follow without did_pubkey is verified with the key its registration bound: verify the export from seq 1")
+        }
         _ = try SignatureChecks.follow(
-            request, requestKey: SignatureChecks.validatedKey(request.requestKey, field: "web3mq-request-pubkey"))
+            request, requestKey: SignatureChecks.validatedKey(request.requestKey, field: "web3mq-request-pubkey"),
+            starkKey: starkKey, policy: policy)
         guard checksBindings else { return }
         let user = try registered(request.userid, did: request.didAddress)
         let keyHex = Hex.encode(request.requestKey)
@@ -176,6 +200,8 @@ private struct ReplayedUser: Sendable {
     var did: DidAddress
     /// The current main key, lowercase hex.
     var mainKey: String
+    /// The Stark key bound to a StarkNet did; nil for eth.
+    var starkKey: Felt?
     /// Session keys (lowercase hex) bound under the current main key, with their expiry.
     var sessions: [String: Int64] = [:]
 }

@@ -100,14 +100,34 @@ public struct FollowExplanation: Sendable {
                 didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
         }
         var recovered: EthereumAddress?
-        let signatureDetails: [String]
+        let signatureFailure: RequestError?
         switch request.didAddress {
         case .eth(let address):
             recovered = try? SignatureChecks.recoveredAddress(request.didSignature, over: request.signContent)
-            signatureDetails = ["recovered address: \(recovered?.checksummed ?? "none")", "did address: \(address.checksummed)"]
-        }
-        let signatureFailure = record(6, Self.names[6], signatureDetails) { () throws(RequestError) in
-            try SignatureChecks.didSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
+            signatureFailure = record(6, Self.names[6], [
+                "recovered address: \(recovered?.checksummed ?? "none")", "did address: \(address.checksummed)",
+            ]) { () throws(RequestError) in
+                try SignatureChecks.didSignature(
+                    request.didSignature, over: request.signContent, claimed: request.didAddress, starkKey: nil, chainIds: [])
+            }
+        case .starknet(let account):
+            let hashes = zip(policy.starknetChainIds, StarknetDidSignature.messageHashes(
+                of: request.signContent, account: account, chainIds: policy.starknetChainIds))
+            let details = hashes.map { "typed-data hash for chain id \($0.hexString): \($1.decimalString)" }
+            if let key = request.starkKey {
+                signatureFailure = record(6, Self.names[6], details + ["Stark key (did_pubkey): \(key.paddedHexString)"]) {
+                    () throws(RequestError) in
+                    try SignatureChecks.didSignature(
+                        request.didSignature, over: request.signContent, claimed: request.didAddress,
+                        starkKey: try SignatureChecks.validatedStarkKey(key), chainIds: policy.starknetChainIds)
+                }
+            } else {
+                signatureFailure = nil
+                checks.append(Check(
+                    number: 6, name: Self.names[6],
+                    outcome: .notChecked("did_pubkey is absent: the signature is checked with the Stark key the registration bound, in the service's database"),
+                    details: details))
+            }
         }
         checks.append(Check(number: 7, name: Self.names[7], outcome: .notChecked(Self.needsState), details: []))
         let userSignatureFailure: RequestError?
@@ -211,7 +231,7 @@ public struct FollowExplanation: Sendable {
         "web3mq-request-pubkey is a valid ed25519 point",
         "timestamp is within the window",
         "sign_content matches the rebuilt lines",
-        "did_signature recovers to the did address",
+        "did_signature comes from the did (eth: recovers to the address; starknet: verifies with its Stark key)",
         "the user is registered with this did and the request key is bound",
         "web3mq_user_signature verifies by the request key",
         "target_userid differs from userid and is registered",

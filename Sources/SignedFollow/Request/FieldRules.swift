@@ -64,14 +64,20 @@ enum FieldRules {
         return value
     }
 
-    /// `did_type`: `eth`. `starknet` is not supported yet (section 7), and answers 40005 as
-    /// any other value does.
+    /// `did_type`: `eth` or `starknet`; any other value is 40005.
     static func didType(_ object: JSONObject) throws(RequestError) -> DidType {
         let value = try object.string("did_type")
-        guard let type = DidType(rawValue: value), type.isSupported else {
-            throw RequestError(.unsupportedDidType, "did_type must be eth")
-        }
+        guard let type = DidType(rawValue: value) else { throw DidType.unsupported }
         return type
+    }
+
+    /// `did_pubkey` of a StarkNet request: a felt in hex (40003 otherwise), or nil when absent.
+    static func starkKey(_ object: JSONObject) throws(RequestError) -> Felt? {
+        guard let value = try object.optionalString("did_pubkey") else { return nil }
+        guard let key = try? Felt(hex: value) else {
+            throw RequestError(.invalidField, "field did_pubkey must be a Stark public key: a felt in hex, at most 64 digits, below the field prime")
+        }
+        return key
     }
 
     /// `pubkey_type`: `ed25519`.
@@ -106,11 +112,11 @@ enum FieldRules {
 public enum DidType: String, Sendable, CaseIterable {
     /// An Ethereum account, signing with `personal_sign` (EIP-191).
     case eth
-    /// A StarkNet account (PROTOCOL.md section 7; not verified yet).
+    /// A StarkNet account, signing SNIP-12 typed data with its Stark key (PROTOCOL.md section 7).
     case starknet
 
-    /// Whether this service verifies it today.
-    public var isSupported: Bool { self == .eth }
+    /// 40005, for a did type this service does not know.
+    static let unsupported = RequestError(.unsupportedDidType, "did_type must be eth or starknet")
 
     /// The words a client may write in `sign in with your <word> account:`.
     public var walletWords: Set<String> {

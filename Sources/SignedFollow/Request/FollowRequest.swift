@@ -19,6 +19,9 @@ public struct FollowRequest: Sendable {
     public let didAddress: DidAddress
     /// `did_signature` as sent.
     public let didSignature: String
+    /// `did_pubkey` of a StarkNet follow, when sent (it must then be the key bound to the
+    /// did); always nil for eth, which ignores the field.
+    public let starkKey: Felt?
     /// `sign_content` as sent.
     public let signContent: String
     /// `web3mq_user_signature`, when sent.
@@ -50,7 +53,8 @@ public struct FollowRequest: Sendable {
         didSignature = try FieldRules.signature(object, "did_signature")
         signContent = try FieldRules.signedText(object, "sign_content")
         userSignature = try object.optionalString("web3mq_user_signature")
-        _ = try object.optionalString("did_pubkey")
+        starkKey = didType == .starknet ? try FieldRules.starkKey(object) : nil
+        if didType == .eth { _ = try object.optionalString("did_pubkey") }
         _ = try FieldRules.optionalText(object, "content")
         requestKey = try headers.requestKeyBytes()
         didAddress = try headers.didAddress(agreeingWith: didType)

@@ -14,6 +14,9 @@ public struct RegistrationRequest: Sendable {
     public let didSignature: String
     /// `signature_content` as sent.
     public let signatureContent: String
+    /// `did_pubkey` of a StarkNet registration (required there; whether it is a point on
+    /// the curve is checked with the signature); nil for eth, which ignores the field.
+    public let starkKey: Felt?
     /// `pubkey_type` as sent (`ed25519`).
     public let pubkeyType: String
     /// `pubkey_value` exactly as sent, as the nonce hashes it.
@@ -41,7 +44,14 @@ public struct RegistrationRequest: Sendable {
         timestamp = try FieldRules.timestamp(object, "timestamp")
         _ = try FieldRules.optionalText(object, "nickname")
         _ = try FieldRules.optionalText(object, "avatar_url")
-        _ = try object.optionalString("did_pubkey")
+        switch didType {
+        case .eth:
+            _ = try object.optionalString("did_pubkey")
+            starkKey = nil
+        case .starknet:
+            guard let key = try FieldRules.starkKey(object) else { throw RequestError.missingField("did_pubkey") }
+            starkKey = key
+        }
         self.headers = headers
         self.body = body
     }

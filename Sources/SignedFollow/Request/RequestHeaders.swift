@@ -24,15 +24,14 @@ public struct RequestHeaders: Sendable, Equatable {
     }
 
     /// `didkey` as `<did_type>:<address>` for a request without a body naming its did type
-    /// (the signed reads): 40004 when malformed, 40005 when the type is not supported.
+    /// (the signed reads): 40004 when malformed or of an unknown did type.
     func didAddress() throws(RequestError) -> DidAddress {
         guard let colon = didkey.firstIndex(of: ":") else {
             throw RequestError(.invalidHeader, didkey.isEmpty ? "missing header didkey" : "header didkey must be <did_type>:<did_value>")
         }
         guard let didType = DidType(rawValue: String(didkey[..<colon])) else {
-            throw RequestError(.invalidHeader, "header didkey must be <did_type>:<did_value>")
+            throw RequestError(.invalidHeader, "header didkey must be <did_type>:<did_value>, did_type eth or starknet")
         }
-        guard didType.isSupported else { throw RequestError(.unsupportedDidType, "did_type must be eth") }
         return try didAddress(agreeingWith: didType)
     }
 

@@ -78,6 +78,7 @@ public struct SignContent: Sendable {
         guard let written = try? DidAddress(parsing: lines[1], as: address.didType), written == address else {
             switch address {
             case .eth: throw mismatch(2, "must be the did address (a mixed-case address must carry a valid EIP-55 checksum)")
+            case .starknet: throw mismatch(2, "must be the did address (a felt in hex, compared as a number)")
             }
         }
     }

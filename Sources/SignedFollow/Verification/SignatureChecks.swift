@@ -5,15 +5,30 @@ import WalletCrypto
 /// by the ``Verifier``, the offline explanation of a request and the audit verifier, so
 /// that all three judge a signature the same way.
 enum SignatureChecks {
-    /// Section 6: `did_signature` parses (40103) and comes from `claimed` (40104) over the
-    /// exact bytes of the signed text: for eth, it recovers to the address.
-    static func didSignature(_ text: String, over message: String, claimed: DidAddress) throws(RequestError) {
+    /// Sections 6 and 7: `did_signature` parses (40103) and comes from `claimed` (40104)
+    /// over the exact bytes of the signed text: for eth, it recovers to the address; for
+    /// StarkNet, it signs the text's typed-data hash for one of `chainIds` with `starkKey`
+    /// (the did's bound key, or the key a registration binds).
+    static func didSignature(
+        _ text: String, over message: String, claimed: DidAddress, starkKey: StarkPublicKey?, chainIds: [Felt]
+    ) throws(RequestError) {
         switch claimed {
         case .eth(let address):
             guard try recoveredAddress(text, over: message) == address else {
                 throw RequestError(.didSignatureMismatch, "did_signature does not recover to the did address")
             }
+        case .starknet(let account):
+            guard let starkKey else { throw RequestError(.didNotOwner, "no Stark key is bound to the did") }
+            try StarknetDidSignature(parsing: text).check(over: message, account: account, key: starkKey, chainIds: chainIds)
         }
+    }
+
+    /// `key` as a point of the Stark curve, else 40003 naming `did_pubkey`.
+    static func validatedStarkKey(_ key: Felt) throws(RequestError) -> StarkPublicKey {
+        guard let valid = try? StarkPublicKey(x: key) else {
+            throw RequestError(.invalidField, "field did_pubkey is not a Stark public key (no point of the curve has this x)")
+        }
+        return valid
     }
 
     /// The address `did_signature` recovers to over `message`: 40103 when the signature is
@@ -52,39 +67,48 @@ enum SignatureChecks {
 
     // MARK: - What each request signs
 
-    /// Sections 4 and 5: a follow's sign_content, `did_signature` and, when present,
-    /// `web3mq_user_signature` by `requestKey` (required with `requireUserSignature`).
-    /// Returns the follow's nonce.
+    /// Sections 4, 5 and 7: a follow's sign_content, `did_signature` (for StarkNet by
+    /// `starkKey`, the did's bound key) and, when present, `web3mq_user_signature` by
+    /// `requestKey` (required when the policy says so). Returns the follow's nonce.
     static func follow(
-        _ request: FollowRequest, requestKey: Ed25519PublicKey, requireUserSignature: Bool = false
+        _ request: FollowRequest, requestKey: Ed25519PublicKey, starkKey: StarkPublicKey?,
+        policy: VerificationPolicy = VerificationPolicy()
     ) throws(RequestError) -> Digest224 {
         let nonce = SignedDigests.followNonce(
             userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
         try SignContent(request.signContent).checkFollow(
             didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
-        try didSignature(request.didSignature, over: request.signContent, claimed: request.didAddress)
+        try didSignature(
+            request.didSignature, over: request.signContent, claimed: request.didAddress, starkKey: starkKey,
+            chainIds: policy.starknetChainIds)
         if let userSignature = request.userSignature {
             let message = userSignatureMessage(
                 userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
             try ed25519(userSignature, by: requestKey, over: message, field: "web3mq_user_signature")
-        } else if requireUserSignature {
+        } else if policy.requireUserSignature {
             throw RequestError.missingField("web3mq_user_signature")
         }
         return nonce
     }
 
-    /// Section 2: a registration's main key is a valid point, its signed text matches
-    /// (`allowedOrigins` empty: any URI), and `did_signature` recovers to its did.
-    /// Returns the registration's nonce.
-    static func registration(_ request: RegistrationRequest, allowedOrigins: [String]) throws(RequestError) -> Digest224 {
+    /// Sections 2 and 7: a registration's main key is a valid point (and a StarkNet
+    /// `did_pubkey` a point of the Stark curve), its signed text matches (no allowed
+    /// origins in the policy: any URI), and `did_signature` comes from its did. Returns the
+    /// registration's nonce.
+    static func registration(
+        _ request: RegistrationRequest, policy: VerificationPolicy = VerificationPolicy()
+    ) throws(RequestError) -> Digest224 {
         _ = try validatedKey(request.mainPubkey, field: "pubkey_value")
+        let starkKey = try request.starkKey.map { (key) throws(RequestError) in try validatedStarkKey(key) }
         let nonce = SignedDigests.registrationNonce(
             userid: request.userid, pubkeyType: request.pubkeyType, pubkeyValue: request.mainPubkeySent,
             didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
         try SignContent(request.signatureContent).checkRegistration(
             didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
-            allowedOrigins: allowedOrigins)
-        try didSignature(request.didSignature, over: request.signatureContent, claimed: request.didAddress)
+            allowedOrigins: policy.allowedOrigins)
+        try didSignature(
+            request.didSignature, over: request.signatureContent, claimed: request.didAddress, starkKey: starkKey,
+            chainIds: policy.starknetChainIds)
         return nonce
     }
 

@@ -11,9 +11,20 @@ public struct VerificationPolicy: Sendable, Equatable {
     public var allowedOrigins: [String] = []
     /// When true, a follow must carry `web3mq_user_signature` (section 4 check 8).
     public var requireUserSignature = false
+    /// The StarkNet chain ids a typed-data signature may be made for (section 7):
+    /// `SN_MAIN` and `SN_SEPOLIA` unless configured.
+    public var starknetChainIds: [Felt] = StarknetDidSignature.defaultChainIds
 
     /// The defaults of PROTOCOL.md.
     public init() {}
+
+    /// A chain id as an operator writes it: `0x` hex (a felt), or else a short string of 1
+    /// to 31 ASCII characters such as `SN_MAIN` (a wallet may report either; both are the
+    /// same felt). Nil for anything else.
+    public static func starknetChainId(_ text: String) -> Felt? {
+        if text.hasPrefix("0x") { return try? Felt(hex: text) }
+        return text.isEmpty ? nil : Felt(shortString: text)
+    }
 }
 
 /// Runs the checks of PROTOCOL.md sections 2, 3, 4 and 6 on a decoded request and, when
@@ -57,7 +68,7 @@ public struct Verifier: Sendable {
             throw RequestError(.targetNotRegistered, "target_userid is not registered")
         }
         let nonce = try SignatureChecks.follow(
-            request, requestKey: requestKey, requireUserSignature: policy.requireUserSignature)
+            request, requestKey: requestKey, starkKey: try boundStarkKey(of: user, sent: request.starkKey), policy: policy)
         let audit = AuditRecord(
             kind: request.follows ? "follow" : "cancel", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
@@ -74,17 +85,22 @@ public struct Verifier: Sendable {
         if let owner = try store.userid(forDidType: request.didType.rawValue, didValue: didValue), owner != request.userid {
             throw RequestError(.alreadyRegistered, "the did is already registered to another userid")
         }
-        if let existing = try store.user(request.userid),
-           existing.didType != request.didType.rawValue || existing.didValue != didValue {
+        let existing = try store.user(request.userid)
+        if let existing, existing.didType != request.didType.rawValue || existing.didValue != didValue {
             throw RequestError(.alreadyRegistered, "userid is already registered to another did")
         }
-        let nonce = try SignatureChecks.registration(request, allowedOrigins: policy.allowedOrigins)
+        let didPubkey = request.starkKey?.paddedHexString
+        if let existing, existing.didPubkey != didPubkey {
+            throw RequestError(.didNotOwner, "did_pubkey is not the key bound to this did")
+        }
+        let nonce = try SignatureChecks.registration(request, policy: policy)
         let audit = AuditRecord(
             kind: "register", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
         return Registration(
             userid: request.userid, didType: request.didType.rawValue, didValue: didValue,
-            mainPubkey: Hex.encode(request.mainPubkey), timestamp: request.timestamp, nonce: nonce, audit: audit)
+            mainPubkey: Hex.encode(request.mainPubkey), timestamp: request.timestamp, nonce: nonce, audit: audit,
+            didPubkey: didPubkey)
     }
 
     /// Section 3: binding a session key signed by the main key.
@@ -142,6 +158,16 @@ public struct Verifier: Sendable {
             throw RequestError(.didNotOwner, "the did does not own this userid")
         }
         return user
+    }
+
+    /// For a StarkNet user, the key bound to its did (validated when it was bound); 40303
+    /// when the request names another one. Nil for eth.
+    private func boundStarkKey(of user: StoredUser, sent: Felt?) throws(RequestError) -> StarkPublicKey? {
+        guard let bound = user.didPubkey else { return nil }
+        guard let key = try? Felt(hex: bound), sent == nil || sent == key else {
+            throw RequestError(.didNotOwner, "did_pubkey is not the key bound to this did")
+        }
+        return try SignatureChecks.validatedStarkKey(key)
     }
 
     /// The request key when it is the user's main key or an unexpired session key; an
