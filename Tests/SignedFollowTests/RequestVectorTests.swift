@@ -2,11 +2,12 @@ import Foundation
 import SignedFollow
 import Testing
 
-/// A sequence of requests signed independently by eth-account and PyNaCl
-/// (`scripts/vectors/gen_request_vectors.py`), replayed over HTTP from an empty database
-/// with the server clock set to each request's time.
-@Suite("eth-account request vectors")
-struct EthAccountVectorTests {
+/// Sequences of requests signed independently, replayed over HTTP from an empty database
+/// with the server clock set to each request's time: eth wallets by eth-account and
+/// PyNaCl (`scripts/vectors/gen_request_vectors.py`), StarkNet wallets by starknet-py and
+/// PyNaCl (`scripts/vectors/gen_starknet_request_vectors.py`).
+@Suite("Independent request vectors")
+struct RequestVectorTests {
     struct File: Decodable {
         struct Identity: Decodable {
             let name: String
@@ -26,12 +27,18 @@ struct EthAccountVectorTests {
         let vectors: [Vector]
     }
 
-    @Test("every vector is answered with its expected code and state, and the final graph matches")
-    func replay() async throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors/requests_eth_account.json")
+    /// Each file and the codes it must exercise.
+    static let files: [(name: String, codes: Set<Int>)] = [
+        ("requests_eth_account.json", [0, 40102, 40104, 40106, 40302, 40901, 40902]),
+        ("requests_starknet.json", [0, 40002, 40102, 40103, 40104, 40106, 40302, 40303, 40901, 40902]),
+    ]
+
+    @Test("every vector is answered with its expected code and state, and the final graph matches", arguments: files)
+    func replay(_ vectors: (name: String, codes: Set<Int>)) async throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors/" + vectors.name)
         let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
         #expect(file.vectors.count >= 20)
-        #expect(Set(file.vectors.map(\.expect_code)).isSuperset(of: [0, 40102, 40104, 40106, 40302, 40901, 40902]))
+        #expect(Set(file.vectors.map(\.expect_code)).isSuperset(of: vectors.codes))
         try await TestService.run { service in
             for vector in file.vectors {
                 service.clock.set(vector.now_ms)
