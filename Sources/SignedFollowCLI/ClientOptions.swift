@@ -29,8 +29,8 @@ struct StyleOptions: ParsableArguments {
     @Option(help: "sign_content layout: \(SignContentLayout.allCases.map(\.rawValue).joined(separator: ", ")).")
     var layout: SignContentLayout = .jsSDK
 
-    @Option(help: "The wallet word of line 1 (eth, Ethereum or MetaMask).")
-    var walletWord = "eth"
+    @Option(help: "The wallet word of line 1 (eth, Ethereum or MetaMask; starknet, Starknet, StarkNet, Argent X or Braavos; default: the did type).")
+    var walletWord: String?
 
     @Option(help: "The Issued At format: \(IssuedAt.Layout.allCases.map(\.rawValue).joined(separator: ", ")).")
     var issuedAt: IssuedAt.Layout = .yearFirst

@@ -89,8 +89,8 @@ public enum AddressForm: String, Sendable, CaseIterable {
 public struct ClientStyle: Sendable, Equatable {
     /// The line layout.
     public var layout: SignContentLayout = .jsSDK
-    /// The wallet word of line 1.
-    public var walletWord = "eth"
+    /// The wallet word of line 1; nil for the did type's name (`eth` or `starknet`).
+    public var walletWord: String?
     /// The `Issued At:` date format.
     public var issuedAt: IssuedAt.Layout = .yearFirst
     /// The signature encoding.

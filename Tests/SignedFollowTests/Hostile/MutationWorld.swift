@@ -58,6 +58,6 @@ struct ClientChoice: Sendable, CustomStringConvertible {
     var mainKey: Bool
 
     var description: String {
-        "\(style.layout) \(style.walletWord) \(style.issuedAt) \(style.signatureForm) \(style.addressForm) \(action)\(mainKey ? " main key" : "")"
+        "\(style.layout) \(style.walletWord ?? "eth") \(style.issuedAt) \(style.signatureForm) \(style.addressForm) \(action)\(mainKey ? " main key" : "")"
     }
 }
