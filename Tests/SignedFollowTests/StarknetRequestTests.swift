@@ -345,3 +345,90 @@ struct StarknetRequestTests {
         }
     }
 }
+
+/// The offline tools on StarkNet requests: the audit verifier re-checks every StarkNet
+/// signature with the key its registration bound, and `explain` judges a captured follow.
+@Suite("StarkNet audit and explain")
+struct StarknetAuditTests {
+    typealias T = StarknetRequestTests
+
+    /// The export lines of a log with StarkNet registrations, a login, follows with and
+    /// without `did_pubkey`, and a cancel.
+    func exportLines() async throws -> [[UInt8]] {
+        let path = temporaryStorePath()
+        defer { removeStoreFiles(path) }
+        try await TestService.run(databasePath: path) { (service: TestService) async throws in
+            for identity in [T.alice, T.bob, T.mallory] { #expect(try await service.register(identity).code == 0) }
+            let now = service.clock.now
+            let session = Ed25519KeyPair.generate()
+            #expect(try await service.send(Routes.login, T.alice.login(sessionKey: session, expiresAt: now + 3_600_000, timestamp: now)).code == 0)
+            #expect(try await service.send(Routes.follow, T.alice.follow(target: T.bob.userid, timestamp: now, requestKey: session)).code == 0)
+            let withoutKey = T.alice.follow(target: T.mallory.userid, timestamp: now, requestKey: T.alice.mainKey).removing("did_pubkey")
+            #expect(try await service.send(Routes.follow, withoutKey).code == 0)
+            #expect(try await service.send(Routes.follow, T.bob.follow(target: T.alice.userid, action: "cancel", timestamp: now, requestKey: T.bob.mainKey)).code == 0)
+        }
+        var lines: [[UInt8]] = []
+        try AuditLogFile(path: path).forEachEntry { lines.append(AuditExportLine.bytes($0)) }
+        return lines
+    }
+
+    func verify(_ lines: some Sequence<[UInt8]>, chainIds: [Felt] = VerificationPolicy().starknetChainIds) -> String? {
+        var verifier = AuditLogVerifier(starknetChainIds: chainIds)
+        do {
+            for line in lines { try verifier.verify(line: line) }
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("audit verify confirms a log of StarkNet entries from seq 1, and refuses a follow it cannot check")
+    func auditVerify() async throws {
+        let lines = try await exportLines()
+        #expect(lines.count == 7)
+        #expect(verify(lines) == nil)
+        // Without SN_MAIN among the chain ids, the first registration no longer verifies.
+        #expect(verify(lines, chainIds: [Felt(shortString: "SN_SEPOLIA")!])?.contains("seq 1") == true)
+        // From seq 6 on, the follow without did_pubkey (seq 6) has no bound key to check against.
+        var tail = AuditLogVerifier()
+        #expect(throws: AuditLogVerifier.Failure.self) { for line in lines[5...] { try tail.verify(line: line) } }
+        // The follow with did_pubkey (seq 5) verifies on its own.
+        var single = AuditLogVerifier()
+        #expect(throws: Never.self) { try single.verify(line: lines[4]) }
+    }
+
+    @Test("explain judges a StarkNet follow: accepted with did_pubkey, the signature not checked without it, 40104 when forged")
+    func explain() throws {
+        let now: Int64 = 1_700_000_000_000
+        let follow = T.alice.follow(target: T.bob.userid, timestamp: now, requestKey: T.alice.mainKey)
+        let good = FollowExplanation(body: follow.body, headers: follow.headers, now: now)
+        #expect(good.verdict == nil)
+        #expect(good.checks.first { $0.number == 6 }?.outcome == .passed)
+        #expect(good.lines.allSatisfy { $0.matches })
+
+        let withoutKey = follow.removing("did_pubkey")
+        let unchecked = FollowExplanation(body: withoutKey.body, headers: withoutKey.headers, now: now)
+        #expect(unchecked.verdict == nil)
+        guard case .notChecked? = unchecked.checks.first(where: { $0.number == 6 })?.outcome else {
+            Issue.record("check 6 should be not checked without did_pubkey")
+            return
+        }
+
+        let forged = follow.replacing("did_signature", with: .string("1,2,3"))
+        let bad = FollowExplanation(body: forged.body, headers: forged.headers, now: now)
+        #expect(bad.verdict?.code == .didSignatureMismatch)
+    }
+
+    @Test("SIGNED_FOLLOW_STARKNET_CHAIN_IDS takes short strings and hex, and refuses anything else")
+    func chainIdConfiguration() throws {
+        #expect(try ServerConfiguration(environment: [:]).verificationPolicy.starknetChainIds
+            == [Felt(shortString: "SN_MAIN")!, Felt(shortString: "SN_SEPOLIA")!])
+        let configured = try ServerConfiguration(environment: ["SIGNED_FOLLOW_STARKNET_CHAIN_IDS": "SN_SEPOLIA, 0x534e5f4d41494e"])
+        #expect(configured.verificationPolicy.starknetChainIds == [Felt(shortString: "SN_SEPOLIA")!, Felt(shortString: "SN_MAIN")!])
+        for bad in ["", ",", "0xzz", "a chain id longer than thirty-one characters", "SN_MAIN,é"] {
+            #expect(throws: ConfigurationError.self, "\(bad)") {
+                try ServerConfiguration(environment: ["SIGNED_FOLLOW_STARKNET_CHAIN_IDS": bad])
+            }
+        }
+    }
+}
