@@ -6,10 +6,13 @@ import WalletCrypto
 /// `signed-follow keygen`: a test identity file.
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a test identity: an Ethereum key, an ed25519 main key and the userid they give.",
+        abstract: "Create a test identity: a wallet key (Ethereum, or a StarkNet account's Stark key), an ed25519 main key and the userid they give.",
         discussion: """
-            TEST KEYS ONLY: the file holds the private keys in the clear.
+            TEST KEYS ONLY: the file holds the private keys in the clear. A StarkNet
+            account's address is not derived from its key: it is taken from the seed, or
+            random, or given with --account.
             Example: signed-follow keygen --out alice.json --seed alice
+            Example: signed-follow keygen --did-type starknet --chain-id SN_SEPOLIA --out stark.json
             """)
 
     @Option(help: "Where to write the identity file.")
@@ -17,6 +20,15 @@ struct Keygen: ParsableCommand {
 
     @Option(help: "Derive the keys from this text (reproducible identities); random keys without it.")
     var seed: String?
+
+    @Option(help: "The wallet: eth or starknet.")
+    var didType: DidType = .eth
+
+    @Option(help: "StarkNet only: the chain id the wallet signs for (a short string or 0x hex).")
+    var chainId = "SN_MAIN"
+
+    @Option(help: "StarkNet only: the account address (hex); derived from the seed, or random, without it.")
+    var account: String?
 
     @Flag(help: "Overwrite an existing file.")
     var force = false
@@ -28,8 +40,7 @@ struct Keygen: ParsableCommand {
         guard force || !FileManager.default.fileExists(atPath: out) else {
             throw CLIError("\(out) exists; pass --force to overwrite it")
         }
-        let identity = seed.map(TestIdentity.init(seed:)) ?? TestIdentity(
-            wallet: Self.randomWalletKey(), mainKey: Ed25519KeyPair.generate())
+        let identity = try makeIdentity()
         let file = IdentityFile(identity, seed: seed)
         try file.save(out)
         let console = Console.current
@@ -45,6 +56,51 @@ struct Keygen: ParsableCommand {
             console.out("address:     \(file.address)")
             console.out("main_pubkey: \(file.mainPubkey)")
         }
+    }
+
+    private func makeIdentity() throws -> TestIdentity {
+        switch didType {
+        case .eth:
+            guard account == nil else { throw ValidationError("--account is for --did-type starknet") }
+            return seed.map(TestIdentity.init(seed:)) ?? TestIdentity(wallet: Self.randomWalletKey(), mainKey: .generate())
+        case .starknet:
+            guard let chain = VerificationPolicy.starknetChainId(chainId) else {
+                throw ValidationError("--chain-id must be a short string such as SN_MAIN or 0x hex")
+            }
+            let derived = seed.map { TestIdentity(starknetSeed: $0, chainId: chain) }
+            let key: StarkPrivateKey, address: Felt
+            switch derived?.didWallet {
+            case .starknet(let seededKey, let seededAccount, _)?: (key, address) = (seededKey, seededAccount)
+            default: (key, address) = (Self.randomStarkKey(), Self.randomStarkAccount())
+            }
+            let chosen = try account.map { text in
+                guard case .starknet(let felt)? = try? DidAddress(parsing: text, as: .starknet) else {
+                    throw ValidationError("--account must be a StarkNet address: hex, a number from 1 to 2^251 - 1")
+                }
+                return felt
+            }
+            return TestIdentity(
+                didWallet: .starknet(key: key, account: chosen ?? address, chainId: chain),
+                mainKey: derived?.mainKey ?? .generate())
+        }
+    }
+
+    private static func randomStarkKey() -> StarkPrivateKey {
+        while true {
+            if let key = try? StarkPrivateKey(randomBelow251Bits()) { return key }
+        }
+    }
+
+    private static func randomStarkAccount() -> Felt {
+        Felt(randomBelow251Bits()) ?? Felt(1)
+    }
+
+    /// A uniformly random number below 2^251 (below both p and n).
+    private static func randomBelow251Bits() -> UInt256 {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[0] &= 0x07
+        return UInt256(hex: Hex.encode(bytes))!
     }
 
     private static func randomWalletKey() -> Secp256k1PrivateKey {

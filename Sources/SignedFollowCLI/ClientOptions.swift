@@ -7,6 +7,7 @@ extension SignContentLayout: ExpressibleByArgument {}
 extension IssuedAt.Layout: ExpressibleByArgument {}
 extension SignatureForm: ExpressibleByArgument {}
 extension AddressForm: ExpressibleByArgument {}
+extension DidType: ExpressibleByArgument {}
 
 /// The options of every command that signs as a test identity.
 struct IdentityOptions: ParsableArguments {

@@ -3,9 +3,10 @@ import Keccak
 import SignedFollow
 import WalletCrypto
 
-/// A test identity as `signed-follow keygen` writes it: the wallet key, the main ed25519
-/// key, the userid, and the session key of the last `login`. TEST KEYS ONLY: the file
-/// holds private keys in the clear.
+/// A test identity as `signed-follow keygen` writes it: the wallet key (an Ethereum key, or
+/// a StarkNet account's Stark key with the account and chain id), the main ed25519 key,
+/// the userid, and the session key of the last `login`. TEST KEYS ONLY: the file holds
+/// private keys in the clear.
 struct IdentityFile: Codable, Sendable {
     /// The warning written at the top of every identity file.
     static let warning = "TEST KEYS ONLY: this file holds private keys in the clear. Never use them for real funds or real accounts."
@@ -21,12 +22,18 @@ struct IdentityFile: Codable, Sendable {
     }
 
     var warning = IdentityFile.warning
-    /// `user:` + sha3_224 of the lowercase address.
+    /// `user:` + sha3_224 of the canonical address.
     var userid: String
-    /// The wallet address, EIP-55.
+    /// `eth` or `starknet`; absent (eth) in files of earlier versions.
+    var didType: String?
+    /// The wallet address: EIP-55 for eth, `0x` and 64 hex digits for a StarkNet account.
     var address: String
-    /// The wallet's secp256k1 private key, 64 hex digits.
-    var walletPrivateKey: String
+    /// An Ethereum wallet's secp256k1 private key, 64 hex digits.
+    var walletPrivateKey: String?
+    /// A StarkNet account's Stark private key, in hex.
+    var starkPrivateKey: String?
+    /// The chain id a StarkNet wallet signs for, as `0x` hex.
+    var chainId: String?
     /// The main key's ed25519 seed, 64 hex digits.
     var mainKeySeed: String
     /// The main public key, 64 hex digits.
@@ -39,8 +46,15 @@ struct IdentityFile: Codable, Sendable {
     /// The file of `identity`.
     init(_ identity: TestIdentity, seed: String?) {
         userid = identity.userid
-        address = identity.address.checksummed
-        walletPrivateKey = Hex.encode(identity.wallet.rawRepresentation)
+        didType = identity.didType
+        address = identity.did.description
+        switch identity.didWallet {
+        case .eth(let key):
+            walletPrivateKey = Hex.encode(key.rawRepresentation)
+        case .starknet(let key, _, let chainId):
+            starkPrivateKey = key.rawValue.paddedHexString
+            self.chainId = chainId.hexString
+        }
         mainKeySeed = Hex.encode(identity.mainKey.seed)
         mainPubkey = Hex.encode(identity.mainKey.publicKey.rawRepresentation)
         self.seed = seed
@@ -49,15 +63,27 @@ struct IdentityFile: Codable, Sendable {
     /// The identity the file holds; throws when a key is malformed or does not match the
     /// address, userid or public key written beside it.
     func identity() throws -> TestIdentity {
-        let wallet = try Secp256k1PrivateKey(rawRepresentation: Hex.decode(walletPrivateKey, byteCount: 32))
         let mainKey = try Ed25519KeyPair(seed: Hex.decode(mainKeySeed, byteCount: 32))
-        let identity = TestIdentity(wallet: wallet, mainKey: mainKey, userid: userid)
-        guard wallet.address == (try? EthereumAddress(parsing: address)),
-              Hex.encode(mainKey.publicKey.rawRepresentation) == mainPubkey.lowercased()
-        else {
-            throw CLIError("the identity file's keys do not match its address or main_pubkey")
+        let wallet: TestIdentity.Wallet
+        switch didType ?? "eth" {
+        case "eth":
+            guard let walletPrivateKey else { throw CLIError("the identity file has no walletPrivateKey") }
+            let key = try Secp256k1PrivateKey(rawRepresentation: Hex.decode(walletPrivateKey, byteCount: 32))
+            guard key.address == (try? EthereumAddress(parsing: address)) else {
+                throw CLIError("the identity file's wallet key does not match its address")
+            }
+            wallet = .eth(key)
+        case "starknet":
+            guard let starkPrivateKey, let chainId else { throw CLIError("the identity file has no starkPrivateKey or chainId") }
+            wallet = .starknet(
+                key: try StarkPrivateKey(hex: starkPrivateKey), account: try Felt(hex: address), chainId: try Felt(hex: chainId))
+        default:
+            throw CLIError("the identity file's didType must be eth or starknet")
         }
-        return identity
+        guard Hex.encode(mainKey.publicKey.rawRepresentation) == mainPubkey.lowercased() else {
+            throw CLIError("the identity file's main key does not match its main_pubkey")
+        }
+        return TestIdentity(didWallet: wallet, mainKey: mainKey, userid: userid)
     }
 
     /// The session key, when a session is saved and has not expired at `now`.

@@ -103,6 +103,19 @@ struct SelfTest: ParsableCommand {
             return try signature.recoverAddress(personalMessage: signContent.utf8)
                 == EthereumAddress(parsing: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
         }
+        check("StarkNet typed-data hash and signature of PROTOCOL.md section 7") {
+            let account = try Felt(hex: "0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+            let text = signContent.replacingOccurrences(of: "eth account:", with: "Argent X account:")
+                .replacingOccurrences(of: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", with: account.paddedHexString)
+            let message = StarknetTypedData.messageFelt(signContentKeccak: StarknetKeccak.hash(text.utf8))
+            let hash = StarknetTypedData.messageHash(message: message, chainId: Felt(shortString: "SN_MAIN")!, account: account)
+            let signature = try StarkSignature(
+                r: UInt256(decimal: "1238065889067914464780470603510716178084369892313900644299595079935490640249")!,
+                s: UInt256(decimal: "1294895768084649338787367023820623437863277887467467233490772524053601922885")!)
+            let key = try StarkPublicKey(x: Felt(hex: "0x2a8249e10df5670294c078c3a04f32ed60087e5ee8a3457fa29ed0c0e366bfc"))
+            return hash.decimalString == "2626088217857279948498032271170611961892743945712994775719634953576449742397"
+                && key.isValidSignature(signature, for: hash)
+        }
         check("ed25519 sign and verify") {
             let keyPair = Ed25519KeyPair.generate()
             let message = Array(nonce.hexString.utf8)

@@ -147,6 +147,47 @@ struct CLIClientTests {
         }
     }
 
+    @Test("StarkNet identities: keygen, register, login, follow with every StarkNet wallet word, and explain")
+    func starknetFlow() async throws {
+        try await withTemporaryDirectory { directory in
+            let alice = directory + "/alice.json", bob = directory + "/bob.json", random = directory + "/random.json"
+            let keygen = await runCLI(["keygen", "--did-type", "starknet", "--out", alice, "--seed", "alice", "--json"])
+            #expect(keygen.exitCode == 0, "\(keygen)")
+            let aliceID = TestIdentity(starknetSeed: "alice")
+            #expect(keygen.text.contains(aliceID.userid) && keygen.text.contains(aliceID.did.canonical), "\(keygen)")
+            #expect(await runCLI(["keygen", "--did-type", "starknet", "--chain-id", "SN_SEPOLIA", "--out", bob, "--seed", "bob"]).exitCode == 0)
+            let chosen = await runCLI(["keygen", "--did-type", "starknet", "--account", "0x1234", "--out", random, "--json"])
+            #expect(chosen.exitCode == 0 && chosen.text.contains("0x" + String(repeating: "0", count: 60) + "1234"), "\(chosen)")
+            #expect(try IdentityFile.load(random).identity().did == .starknet(Felt(0x1234)))
+            #expect(await runCLI(["keygen", "--did-type", "starknet", "--account", "0x0", "--out", directory + "/z.json"]).exitCode == 2)
+            #expect(await runCLI(["keygen", "--account", "0x1234", "--out", directory + "/e.json"]).exitCode == 2)
+
+            try await TestService.run(live: true) { service in
+                func cli(_ arguments: [String]) async -> CLIRun { await runCLI(arguments + ["--server", service.baseURL]) }
+                let bobID = try IdentityFile.load(bob).identity()
+                #expect(await cli(["register", "-i", alice, "--wallet-word", "Argent X"]).exitCode == 0)
+                #expect(await cli(["register", "-i", bob]).exitCode == 0)
+                #expect(try service.store.user(aliceID.userid)?.didType == "starknet")
+                #expect(await cli(["login", "-i", alice]).exitCode == 0)
+                for (index, word) in DidType.starknet.walletWords.sorted().enumerated() {
+                    let run = await cli([index % 2 == 0 ? "follow" : "unfollow", "-i", alice, bob, "--wallet-word", word])
+                    #expect(run.exitCode == 0, "\(word): \(run)")
+                }
+                #expect(try service.store.pairState(userid: aliceID.userid, targetUserid: bobID.userid)?.following == true)
+                let refused = await cli(["follow", "-i", alice, bob, "--wallet-word", "MetaMask"])
+                #expect(refused.exitCode == 1 && refused.text.contains("40101"), "\(refused)")
+            }
+
+            let signed = await runCLI(["sign", "follow", TestIdentity(starknetSeed: "bob").userid, "-i", alice, "--json"])
+            #expect(signed.exitCode == 0, "\(signed)")
+            let captured = directory + "/follow.json"
+            try Data(signed.text.utf8).write(to: URL(fileURLWithPath: captured))
+            let explained = await runCLI(["explain", captured])
+            #expect(explained.exitCode == 0, "\(explained)")
+            #expect(explained.text.contains("typed-data hash for chain id"), "\(explained)")
+        }
+    }
+
     @Test("sign prints a request the service accepts as is, and its curl line")
     func sign() async throws {
         try await withTemporaryDirectory { directory in
