@@ -135,36 +135,6 @@ struct FieldElement: Equatable, Sendable {
     /// The inverse (Fermat: a^(p-2)); zero for zero.
     var inverse: FieldElement { power(UInt256(.max, .max, .max, Self.p3 - 1)) }
 
-    /// A square root, or nil when there is none (Tonelli-Shanks; p - 1 = 2^192 * q, q odd).
-    var squareRoot: FieldElement? {
-        if isZero { return self }
-        let q = UInt256(0x0800_0000_0000_0011, 0, 0, 0)
-        var m = 192
-        var c = Self.nonResidueToQ
-        var t = power(q)
-        var root = power(UInt256(0x0400_0000_0000_0009, 0, 0, 0))  // (q + 1) / 2
-        while t != .one {
-            // The least i with t^(2^i) = 1; t has order 2^i.
-            var i = 0
-            var probe = t
-            while probe != .one {
-                probe = probe.squared
-                i += 1
-                if i == m { return nil }
-            }
-            var b = c
-            for _ in 0..<(m - i - 1) { b = b.squared }
-            m = i
-            c = b.squared
-            t = t * c
-            root = root * b
-        }
-        return root
-    }
-
-    /// 3^q, a generator of the 2^192-torsion (3 is not a square mod p).
-    private static let nonResidueToQ = FieldElement(UInt256(3)).power(UInt256(0x0800_0000_0000_0011, 0, 0, 0))
-
     /// Inverts every element of `elements` with one field inversion (Montgomery's trick);
     /// the elements must not be zero.
     static func batchInvert(_ elements: inout [FieldElement]) {

@@ -56,10 +56,11 @@ public enum Pedersen {
                     x: "0x54302dcb0e6cc1c6e44cca8f61a63bb2ca65048d53fb325d36ff12c49a58202",
                     y: "0x1b77b3e37d13504b348046268d8ae25ce98ad783c25561a879dcc77e99c2426"),
             ]
-            // 248 low bits in 62 windows of 4; the 4 high bits in one window.
-            p1 = FixedBaseTable(base: points[0], windowBits: 4, windowCount: 62)
+            // 248 low bits in 31 windows of 8 (7,905 points, 506 KB a table); the 4 high
+            // bits in one window.
+            p1 = FixedBaseTable(base: points[0], windowBits: 8, windowCount: 31)
             p2 = FixedBaseTable(base: points[1], windowBits: 4, windowCount: 1)
-            p3 = FixedBaseTable(base: points[2], windowBits: 4, windowCount: 62)
+            p3 = FixedBaseTable(base: points[2], windowBits: 8, windowCount: 31)
             p4 = FixedBaseTable(base: points[3], windowBits: 4, windowCount: 1)
         }
     }

@@ -11,5 +11,5 @@ public enum StarknetKeccak {
     }
 
     /// The hash of the UTF-8 bytes of `text`.
-    public static func hash(_ text: some StringProtocol) -> Felt { hash(Array(text.utf8)) }
+    public static func hash(_ text: some StringProtocol) -> Felt { hash(Substring(text).utf8) }
 }

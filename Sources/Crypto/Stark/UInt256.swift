@@ -147,15 +147,11 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// `self * factor + addend`, or nil past 2^256.
     private func multipliedAdding(_ factor: UInt64, _ addend: UInt64) -> UInt256? {
-        var carry = addend
-        var limbs = [w0, w1, w2, w3]
-        for index in 0..<4 {
-            let (high, low) = limbs[index].multipliedFullWidth(by: factor)
-            let (sum, overflow) = low.addingReportingOverflow(carry)
-            limbs[index] = sum
-            carry = high &+ (overflow ? 1 : 0)
-        }
-        return carry == 0 ? UInt256(limbs[0], limbs[1], limbs[2], limbs[3]) : nil
+        let (r0, c0) = multiplyAccumulate(addend, w0, factor, 0)
+        let (r1, c1) = multiplyAccumulate(c0, w1, factor, 0)
+        let (r2, c2) = multiplyAccumulate(c1, w2, factor, 0)
+        let (r3, c3) = multiplyAccumulate(c2, w3, factor, 0)
+        return c3 == 0 ? UInt256(r0, r1, r2, r3) : nil
     }
 
     /// `self * 16 + digit`; the caller bounds the digit count so nothing is lost.
@@ -163,14 +159,13 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
         UInt256(w0 << 4 | digit, w1 << 4 | w0 >> 60, w2 << 4 | w1 >> 60, w3 << 4 | w2 >> 60)
     }
 
-    /// The quotient and remainder of division by a small divisor.
+    /// The quotient and remainder of division by a nonzero divisor.
     private func dividedReportingRemainder(by divisor: UInt64) -> (UInt256, UInt64) {
-        var remainder: UInt64 = 0
-        var limbs = [w3, w2, w1, w0]
-        for index in 0..<4 {
-            (limbs[index], remainder) = divisor.dividingFullWidth((remainder, limbs[index]))
-        }
-        return (UInt256(limbs[3], limbs[2], limbs[1], limbs[0]), remainder)
+        let (q3, r3) = divisor.dividingFullWidth((0, w3))
+        let (q2, r2) = divisor.dividingFullWidth((r3, w2))
+        let (q1, r1) = divisor.dividingFullWidth((r2, w1))
+        let (q0, r0) = divisor.dividingFullWidth((r1, w0))
+        return (UInt256(q0, q1, q2, q3), r0)
     }
 
     /// 64 lowercase hex digits as UTF-8.
