@@ -44,7 +44,8 @@ struct StarknetDidSignature: Sendable {
         of signedText: String, account: Felt, chainIds: [Felt]
     ) -> LazyMapSequence<[Felt], Felt> {
         let message = StarknetTypedData.messageFelt(signContentKeccak: StarknetKeccak.hash(signedText.utf8))
-        return chainIds.lazy.map { StarknetTypedData.messageHash(message: message, chainId: $0, account: account) }
+        let structHash = StarknetTypedData.structHash(message: message)
+        return chainIds.lazy.map { StarknetTypedData.messageHash(structHash: structHash, chainId: $0, account: account) }
     }
 
     /// 40104 unless the carried hash is the one rebuilt from `signedText` for `account` under
