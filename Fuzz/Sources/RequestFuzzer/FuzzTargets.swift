@@ -14,6 +14,8 @@ enum FuzzTargets {
     static let address = DidAddress.eth(try! EthereumAddress(parsing: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"))
     static let nonce = sha3_224("user:a" + "follow" + "user:b" + String(clock))
     static let message = Array("signed-follow fuzz".utf8)
+    /// A Stark public key, for the StarkNet signatures.
+    static let starkKey = try! StarkPrivateKey(UInt256(7)).publicKey
 
     /// `POST /api/following/`: decoding, the sign_content rebuild, recovery, the user
     /// signature, and the offline explanation of `signed-follow explain`.
@@ -101,10 +103,24 @@ enum FuzzTargets {
             consume(key.isValidSignature(signature, for: message))
             precondition(signature.base64 == text, "an ed25519 signature has one accepted base64 encoding")
         }
+        starknetSignature(text)
         consume(try? RecoverableSignature(rawRepresentation: payload))
         consume(try? Ed25519PublicKey(rawRepresentation: payload))
         consume(try? Ed25519PublicKey(hex: text))
         consume(try? Secp256k1PublicKey(rawRepresentation: payload))
+    }
+
+    /// A StarkNet `did_signature` as the service reads it (three decimal numbers), its
+    /// numbers' round trips, and a verification with a fixed key.
+    static func starknetSignature(_ text: String) {
+        let fields = text.split(separator: ",", omittingEmptySubsequences: false)
+        let numbers = fields.compactMap { UInt256(decimal: $0) }
+        for number in numbers {
+            precondition(UInt256(decimal: number.decimalString) == number, "a decimal number prints back to itself")
+            precondition(UInt256(hex: number.paddedHexString) == number, "a number's hex reads back")
+        }
+        guard numbers.count == 3, let signature = try? StarkSignature(r: numbers[1], s: numbers[2]) else { return }
+        if let hash = Felt(numbers[0]) { consume(starkKey.isValidSignature(signature, for: hash)) }
     }
 
     /// Hex, base64, addresses, JSON and the hashes, with their round trips.
@@ -121,6 +137,13 @@ enum FuzzTargets {
             precondition((try? EthereumAddress(parsing: parsed.lowercased)) == parsed, "the lowercase form re-parses")
             precondition((try? EthereumAddress(parsing: parsed.checksummed)) == parsed, "the EIP-55 form re-parses")
             precondition(text.lowercased().hasSuffix(parsed.lowercased.dropFirst(2)), "an address is its digits")
+        }
+        if let felt = try? Felt(hex: text) {
+            precondition((try? Felt(hex: felt.paddedHexString)) == felt && (try? Felt(hex: felt.hexString)) == felt, "a felt's hex reads back")
+            consume(try? StarkPublicKey(x: felt))
+        }
+        if let address = try? DidAddress(parsing: text, as: .starknet) {
+            precondition((try? DidAddress(parsing: address.canonical, as: .starknet)) == address, "the canonical form re-parses")
         }
         consume(try? JSONReader.object(from: payload))
         consume((keccak256(payload), sha3_224(payload), sha3_256(payload)))

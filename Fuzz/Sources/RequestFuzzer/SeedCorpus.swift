@@ -13,6 +13,8 @@ enum SeedCorpus {
     static let alice = TestIdentity(seed: "alice")
     static let bob = TestIdentity(seed: "bob")
     static let session = try! Ed25519KeyPair(seed: [UInt8](repeating: 9, count: 32))
+    static let starkAlice = TestIdentity(starknetSeed: "alice")
+    static let starkBob = TestIdentity(starknetSeed: "bob")
 
     /// Every seed, named.
     static var seeds: [(name: String, input: [UInt8])] {
@@ -47,8 +49,34 @@ enum SeedCorpus {
         for (index, layout) in IssuedAt.Layout.allCases.enumerated() {
             seeds.append(("issued-at-\(index)", FuzzInput.encode(.issuedAt, payload: bigEndian(timestamp) + Array(IssuedAt.format(timestamp, layout).utf8))))
         }
+        seeds += starknetSeeds
         seeds.append(("audit-lines", FuzzInput.encode(.auditLines, payload: auditLines([
             ("register", registrations[0]), ("register", bob.registration(timestamp: timestamp)), ("login", login), (follows[0].text("action") == "follow" ? "follow" : "cancel", follows[0]),
+        ]))))
+        return seeds
+    }
+
+    /// StarkNet requests (with and without `did_pubkey`), their signatures and addresses,
+    /// and an export of them.
+    static var starknetSeeds: [(String, [UInt8])] {
+        var seeds: [(String, [UInt8])] = []
+        let follows = followStyles.prefix(3).enumerated().map { index, choice in
+            var style = choice.style
+            style.walletWord = ["Argent X", "Braavos", "starknet"][index]
+            let follow = starkAlice.follow(target: starkBob.userid, action: choice.action, timestamp: timestamp + Int64(index),
+                                           requestKey: starkAlice.mainKey, style: style)
+            return index == 1 ? follow.removing("did_pubkey") : follow
+        }
+        for (index, follow) in follows.enumerated() {
+            seeds.append(("starknet-follow-\(index)", FuzzInput.encode(.follow, headers: follow.headers, body: follow.body)))
+            seeds.append(("starknet-signature-\(index)", FuzzInput.encode(.signatures, payload: Array(follow.text("did_signature").utf8))))
+        }
+        let registration = starkAlice.registration(timestamp: timestamp)
+        seeds.append(("starknet-registration-0", FuzzInput.encode(.registration, headers: registration.headers, body: registration.body)))
+        seeds.append(("starknet-encoding-0", FuzzInput.encode(.encodings, payload: Array(starkAlice.did.description.utf8))))
+        seeds.append(("starknet-audit-lines", FuzzInput.encode(.auditLines, payload: auditLines([
+            ("register", registration), ("register", starkBob.registration(timestamp: timestamp)),
+            (follows[0].text("action") == "follow" ? "follow" : "cancel", follows[0]),
         ]))))
         return seeds
     }
