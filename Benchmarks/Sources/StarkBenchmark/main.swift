@@ -164,6 +164,11 @@ for (index, (a, b)) in hashInputs.prefix(200).enumerated() {
     else { Options.fail("Pedersen hashes differ for \(a), \(b)") }
 }
 
+let mainnet = Felt(shortString: "SN_MAIN")!
+let signedTexts = inputs.enumerated().map { index, input in
+    ("\n    Web3MQ wants you to sign in with your Argent X account:\n    \(input.x.paddedHexString)\n    \n    For follow signature\n    \n    Nonce: \(String(repeating: String(index % 10), count: 56))\n    Issued At: 2023/07/12 16:25", input.x)
+}
+
 var samples: [String: [Double]] = [:]
 var sink = 0
 let variants: [(String, () -> Double)] = [
@@ -184,6 +189,18 @@ let variants: [(String, () -> Double)] = [
     ("swift.verify-parsed", {
         rate(inputs.count) {
             for input in inputs where input.key.isValidSignature(input.signature, for: input.hash) { sink &+= 1 }
+        }
+    }),
+    // What a StarkNet follow adds before the verification: the typed-data hash of its
+    // signed text for SN_MAIN (starknetKeccak, the message felt, 5 Pedersen hashes).
+    ("swift.typed-data-hash", {
+        rate(signedTexts.count) {
+            for (text, account) in signedTexts {
+                let message = StarknetTypedData.messageFelt(signContentKeccak: StarknetKeccak.hash(text.utf8))
+                let hash = StarknetTypedData.messageHash(
+                    structHash: StarknetTypedData.structHash(message: message), chainId: mainnet, account: account)
+                sink &+= hash.hashValue & 1
+            }
         }
     }),
     ("cpp.pedersen", {
