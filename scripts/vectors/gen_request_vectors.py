@@ -19,21 +19,51 @@ written in the body), every login signature with PyNaCl, every sign_content is
 re-parsed with the section 5 rule, and the expected codes are cross-checked
 against a small model of the section 2 to 4 state rules.
 """
-import base64
-import hashlib
 import json
 import os
-from datetime import datetime, timezone
 from importlib.metadata import version
 
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import is_checksum_address, to_checksum_address
-from nacl.exceptions import BadSignatureError
-from nacl.signing import SigningKey, VerifyKey
+from nacl.signing import VerifyKey
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "Tests", "SignedFollowTests", "Vectors", "requests_eth_account.json")
+# request_common.py sits next to this script (on sys.path when run as a script).
+from request_common import (
+    DESCRIPTION_BASE,
+    LAYOUTS,
+    ROUTE_FOLLOW,
+    ROUTE_LOGIN,
+    ROUTE_REGISTER,
+    VECTORS_DIR,
+    WINDOW_MS,
+    VectorList,
+    apply_login,
+    check_expected,
+    check_follow_text,
+    check_register_text,
+    checked_vectors,
+    date_dmy,
+    ed25519_key,
+    final_following,
+    follow_lines,
+    follow_body,
+    follow_headers,
+    follow_nonce,
+    follow_outcome,
+    follow_text,
+    join_lines,
+    layout_doc,
+    login_body,
+    pub_hex,
+    register_body,
+    register_lines,
+    register_nonce,
+    sha3_224_hex,
+    write_doc,
+)
+
+OUT = os.path.join(VECTORS_DIR, "requests_eth_account.json")
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
@@ -51,16 +81,6 @@ WALLET_ADDRESSES = [
     "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
 ]
 
-START_MS = 1700000000000
-STEP_MS = 1000
-WINDOW_MS = 5 * 60 * 1000
-SESSION_LIFETIME_MS = 86_400_000
-REGISTER_URI = "https://dapp.example"
-
-ROUTE_REGISTER = "/api/user_register_v2/"
-ROUTE_LOGIN = "/api/user_login_v2/"
-ROUTE_FOLLOW = "/api/following/"
-
 # Section 5 known answer, used to check the JS SDK layout builder.
 KA_USERID = "user:8d8f2c1f2c6b4b0b0a6e5cb0c8f0e0b1d2c3a4b5c6d7e8f90a1b2c3d"
 KA_TARGET = "user:1111111111111111111111111111111111111111111111111111111"
@@ -71,40 +91,6 @@ KA_SIGNATURE = (
 )
 
 
-# --------------------------------------------------------------------------- helpers
-
-def sha3_224_hex(text: str) -> str:
-    return hashlib.sha3_224(text.encode("utf-8")).hexdigest()
-
-
-def ed25519_key(label: str) -> SigningKey:
-    return SigningKey(hashlib.sha3_256(label.encode("ascii")).digest())
-
-
-def pub_hex(sk: SigningKey) -> str:
-    return bytes(sk.verify_key).hex()
-
-
-def dumps_body(obj) -> str:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-
-
-def utc(ts_ms: int) -> datetime:
-    return datetime.fromtimestamp(ts_ms // 1000, tz=timezone.utc)
-
-
-def date_ymd(ts_ms: int) -> str:  # JS SDK: YYYY/MM/DD HH:mm
-    return utc(ts_ms).strftime("%Y/%m/%d %H:%M")
-
-
-def date_dmy(ts_ms: int) -> str:  # mobile SDKs / docs: DD/MM/YYYY HH:mm
-    return utc(ts_ms).strftime("%d/%m/%Y %H:%M")
-
-
-def date_dmy12(ts_ms: int) -> str:  # DD/MM/YYYY hh:mm (12-hour clock, no AM/PM)
-    return utc(ts_ms).strftime("%d/%m/%Y %I:%M")
-
-
 class Identity:
     def __init__(self, i: int):
         self.index = i
@@ -113,7 +99,7 @@ class Identity:
         assert self.address == WALLET_ADDRESSES[i], (i, self.address)
         assert self.address == to_checksum_address(self.address.lower())
         self.lower = self.address.lower()
-        self.userid = "user:" + hashlib.sha3_224(self.lower.encode("ascii")).hexdigest()
+        self.userid = "user:" + sha3_224_hex(self.lower)
         self.main = ed25519_key(f"main key {i}")
         self.session = ed25519_key(f"session key {i}")
 
@@ -165,76 +151,18 @@ def recover(text: str, sig_hex: str):
 
 # ----------------------------------------------------------- sign_content layouts
 
-def follow_lines(word: str, address: str, nonce: str, issued: str, blanks: bool):
-    if blanks:
-        return [f"Web3MQ wants you to sign in with your {word} account:", address, "",
-                "For follow signature", "", f"Nonce: {nonce}", f"Issued At: {issued}"]
-    return [f"Web3MQ wants you to sign in with your {word} account:", address,
-            "For follow signature", f"Nonce: {nonce}", f"Issued At: {issued}"]
-
-
-# layout -> (description, builder(identity, nonce, timestamp) -> (sign_content, address as written))
-def layout_a(ident, nonce, ts):
-    lines = follow_lines("eth", ident.lower, nonce, date_ymd(ts), blanks=True)
-    return "\n    " + "\n    ".join(lines), ident.lower
-
-
-def layout_b(ident, nonce, ts):
-    lines = follow_lines("Ethereum", ident.lower, nonce, date_dmy(ts), blanks=False)
-    return "\n".join(lines), ident.lower
-
-
-def layout_c(ident, nonce, ts):
-    lines = follow_lines("MetaMask", ident.lower, nonce, date_dmy12(ts), blanks=True)
-    return "\r\n".join(lines), ident.lower
-
-
-def layout_d(ident, nonce, ts):
-    lines = follow_lines("eth", ident.address, nonce, date_ymd(ts), blanks=True)
-    return "\n".join(lines), ident.address
-
-
-LAYOUTS = {"a": layout_a, "b": layout_b, "c": layout_c, "d": layout_d}
-LAYOUT_DOC = {
-    "a": "JS SDK: leading newline, 4-space indent, blank lines of 4 spaces, wallet word eth, lowercase address, YYYY/MM/DD HH:mm",
-    "b": "unindented, LF, no blank lines, wallet word Ethereum, lowercase address, DD/MM/YYYY HH:mm",
-    "c": "unindented, CRLF, empty blank lines, wallet word MetaMask, lowercase address, DD/MM/YYYY hh:mm (12-hour)",
-    "d": "unindented, LF, empty blank lines, wallet word eth, EIP-55 checksummed address, YYYY/MM/DD HH:mm",
-}
-
-
-def section5_lines(text: str):
-    """The section 5 rule: split on LF, trim spaces, tabs and CR, drop empty lines."""
-    return [ln.strip(" \t\r") for ln in text.split("\n") if ln.strip(" \t\r")]
+# Wallet word of each layout (request_common.LAYOUTS); layout d writes the EIP-55
+# address, the others the lowercase one.
+WORDS = {"a": "eth", "b": "Ethereum", "c": "MetaMask", "d": "eth"}
+LAYOUT_DOC = layout_doc(WORDS, "lowercase address", "EIP-55 checksummed address")
 
 
 # ---------------------------------------------------------------- vector builders
 
-class Generator:
+class Generator(VectorList):
     def __init__(self):
+        super().__init__()
         self.ids = [Identity(i) for i in range(3)]
-        self.vectors = []
-        self.next_slot = START_MS
-
-    def slot(self) -> int:
-        t = self.next_slot
-        self.next_slot += STEP_MS
-        return t
-
-    def add(self, name, route, now_ms, headers, body_obj, expect_code, expect_following, checks):
-        body = dumps_body(body_obj)
-        assert json.loads(body) == body_obj and list(json.loads(body)) == list(body_obj)
-        v = {
-            "name": name,
-            "route": route,
-            "now_ms": now_ms,
-            "headers": headers,
-            "body": body,
-            "expect_code": expect_code,
-            "expect_following": expect_following,
-        }
-        self.vectors.append((v, checks))
-        return v
 
     # -- register
     def register(self, name, ident, did_value, expect_code, userid=None, main=None):
@@ -242,50 +170,17 @@ class Generator:
         userid = userid or ident.userid
         main = main or ident.main
         pk = pub_hex(main)
-        nonce = sha3_224_hex(userid + "ed25519" + pk + "eth" + did_value + str(ts))
-        content = "\n".join([
-            "Web3MQ wants you to sign in with your Ethereum account:",
-            did_value,
-            "For Web3MQ register",
-            f"URI: {REGISTER_URI}",
-            "Version: 1",
-            "",
-            f"Nonce: {nonce}",
-            f"Issued At: {date_dmy(ts)}",
-        ])
-        body = {
-            "userid": userid,
-            "did_type": "eth",
-            "did_value": did_value,
-            "did_signature": eth_sign(ident.wallet_key, content, "v27"),
-            "signature_content": content,
-            "pubkey_type": "ed25519",
-            "pubkey_value": pk,
-            "timestamp": ts,
-        }
+        nonce = register_nonce(userid, "ed25519", pk, "eth", did_value, ts)
+        content = join_lines(register_lines("Ethereum", did_value, nonce, date_dmy(ts)), "lf")
+        body = register_body(userid, "eth", did_value, eth_sign(ident.wallet_key, content, "v27"), content, pk, ts)
         checks = {"kind": "register", "signer": ident.address, "did": did_value, "main": pk}
         return self.add(name, ROUTE_REGISTER, ts, {}, body, expect_code, None, checks)
 
     # -- login
     def login(self, name, ident, expect_code):
         ts = self.slot()
-        session_pk = pub_hex(ident.session)
-        expiry = ts + SESSION_LIFETIME_MS
-        content = sha3_224_hex(ident.userid + session_pk + str(expiry) + str(ts))
-        sig = ident.main.sign(content.encode("utf-8")).signature
-        body = {
-            "userid": ident.userid,
-            "did_type": "eth",
-            "did_value": ident.lower,
-            "main_pubkey": pub_hex(ident.main),
-            "pubkey_type": "ed25519",
-            "pubkey_value": session_pk,
-            "timestamp": ts,
-            "pubkey_expired_timestamp": expiry,
-            "signature_content": content,
-            "login_signature": base64.b64encode(sig).decode("ascii"),
-        }
-        checks = {"kind": "login", "session": session_pk, "expiry": expiry}
+        body = login_body(ident, ts, "eth", ident.lower)
+        checks = {"kind": "login", "session": body["pubkey_value"], "expiry": body["pubkey_expired_timestamp"]}
         return self.add(name, ROUTE_LOGIN, ts, {}, body, expect_code, None, checks)
 
     # -- follow / cancel
@@ -293,31 +188,15 @@ class Generator:
                ts=None, nonce_ts=None, signer=None):
         now = self.slot()
         ts = now if ts is None else ts
-        nonce = sha3_224_hex(src.userid + action + dst.userid + str(ts if nonce_ts is None else nonce_ts))
-        content, written = LAYOUTS[layout](src, nonce, ts)
+        nonce = follow_nonce(src.userid, action, dst.userid, ts if nonce_ts is None else nonce_ts)
+        written = src.address if layout == "d" else src.lower
+        content = follow_text(layout, WORDS[layout], written, nonce, ts)
         signer = signer or src
-        body = {
-            "userid": src.userid,
-            "target_userid": dst.userid,
-            "action": action,
-            "timestamp": ts,
-            "did_type": "eth",
-            "did_signature": eth_sign(signer.wallet_key, content, form),
-            "sign_content": content,
-        }
-        headers = {"web3mq-request-pubkey": pub_hex(key), "didkey": "eth:" + written}
+        body = follow_body(src, dst, action, ts, "eth", eth_sign(signer.wallet_key, content, form), content)
+        headers = follow_headers(key, "eth", written)
         checks = {"kind": "follow", "src": src, "layout": layout, "form": form, "signer": signer.address,
                   "nonce_ok": nonce_ts is None}
         return self.add(name, ROUTE_FOLLOW, now, headers, body, expect_code, expect_following, checks)
-
-    def replay(self, name, original, delay_ms, expect_code, expect_following):
-        src_checks = self.vectors[-1][1] if self.vectors[-1][0] is original else None
-        assert src_checks is not None, "replay must directly follow its original"
-        body_obj = json.loads(original["body"])
-        v = self.add(name, original["route"], body_obj["timestamp"] + delay_ms, dict(original["headers"]),
-                     body_obj, expect_code, expect_following, dict(src_checks))
-        assert v["body"] == original["body"] and v["headers"] == original["headers"]
-        return v
 
 
 def build(g: Generator):
@@ -364,30 +243,16 @@ def validate(g: Generator):
     users = {}        # userid -> {"addr": lower, "main": hex, "sessions": {hex: expiry}}
     dids = {}         # lower address -> userid
     pairs = {}        # (userid, target) -> {"ts", "following", "nonces"}
-    prev_now = None
-    names = set()
     forms, layouts = set(), set()
-    for v, checks in g.vectors:
-        assert v["name"] not in names, v["name"]
-        names.add(v["name"])
-        assert prev_now is None or v["now_ms"] >= prev_now, v["name"]
-        prev_now = v["now_ms"]
-        body = json.loads(v["body"])
-        assert dumps_body(body) == v["body"]
+    for v, checks, body in checked_vectors(g.vectors):
         now = v["now_ms"]
         code = 0
         following = None
 
         if checks["kind"] == "register":
             assert v["headers"] == {}
-            content = body["signature_content"]
-            lines = section5_lines(content)
-            nonce = sha3_224_hex(body["userid"] + body["pubkey_type"] + body["pubkey_value"]
-                                 + body["did_type"] + body["did_value"] + str(body["timestamp"]))
-            assert lines[:5] == ["Web3MQ wants you to sign in with your Ethereum account:", body["did_value"],
-                                 "For Web3MQ register", f"URI: {REGISTER_URI}", "Version: 1"]
-            assert lines[5] == f"Nonce: {nonce}" and lines[6].startswith("Issued At: ") and len(lines) == 7
-            got, form = recover(content, body["did_signature"])
+            check_register_text(body, ("Ethereum",))
+            got, form = recover(body["signature_content"], body["did_signature"])
             assert form == "v27" and got == checks["signer"] == to_checksum_address(body["did_value"]), v["name"]
             VerifyKey(bytes.fromhex(body["pubkey_value"]))
             addr = body["did_value"].lower()
@@ -401,20 +266,8 @@ def validate(g: Generator):
                 dids[addr] = uid
 
         elif checks["kind"] == "login":
-            assert v["headers"] == {}
-            expect = sha3_224_hex(body["userid"] + body["pubkey_value"]
-                                  + str(body["pubkey_expired_timestamp"]) + str(body["timestamp"]))
-            assert body["signature_content"] == expect
-            sig = base64.b64decode(body["login_signature"], validate=True)
-            assert len(sig) == 64 and base64.b64encode(sig).decode() == body["login_signature"]
-            try:
-                VerifyKey(bytes.fromhex(body["main_pubkey"])).verify(body["signature_content"].encode("utf-8"), sig)
-            except BadSignatureError:
-                raise AssertionError(f"login signature does not verify: {v['name']}")
-            u = users[body["userid"]]
-            assert u["addr"] == body["did_value"] and u["main"] == body["main_pubkey"]
-            assert now < body["pubkey_expired_timestamp"] <= body["timestamp"] + 30 * 86_400_000
-            u["sessions"][body["pubkey_value"]] = body["pubkey_expired_timestamp"]
+            u = apply_login(v, body, users)
+            assert u["addr"] == body["did_value"]
 
         else:
             src = checks["src"]
@@ -424,17 +277,9 @@ def validate(g: Generator):
             written = didkey[4:]
             assert written.lower() == src.lower
             assert written == written.lower() or is_checksum_address(written)
-            lines = section5_lines(content)
-            assert len(lines) == 5, (v["name"], lines)
-            word = lines[0][len("Web3MQ wants you to sign in with your "):-len(" account:")]
-            assert lines[0] == f"Web3MQ wants you to sign in with your {word} account:" and word in ("eth", "Ethereum", "MetaMask")
-            assert lines[1] == written and lines[2] == "For follow signature"
-            assert lines[4].startswith("Issued At: ")
-            issued = lines[4][len("Issued At: "):]
-            fmt = "%Y/%m/%d %H:%M" if issued[4] == "/" else "%d/%m/%Y %H:%M"
-            issued_dt = datetime.strptime(issued, fmt).replace(tzinfo=timezone.utc)
-            assert abs(issued_dt.timestamp() * 1000 - body["timestamp"]) <= 26 * 3600 * 1000
-            nonce = sha3_224_hex(body["userid"] + body["action"] + body["target_userid"] + str(body["timestamp"]))
+            lines, _ = check_follow_text(content, checks["layout"], body["timestamp"], set(WORDS.values()))
+            assert lines[1] == written, (v["name"], lines)
+            nonce = follow_nonce(body["userid"], body["action"], body["target_userid"], body["timestamp"])
             nonce_ok = lines[3] == f"Nonce: {nonce}"
             assert nonce_ok == checks["nonce_ok"], v["name"]
             got, form = recover(content, body["did_signature"])
@@ -442,48 +287,13 @@ def validate(g: Generator):
             assert form == checks["form"], v["name"]
             forms.add(form)
             layouts.add(checks["layout"])
-            if checks["layout"] == "a":
-                assert content.startswith("\n    ") and "\n    \n" in content and not content.endswith("\n")
-            if checks["layout"] == "c":
-                assert "\r\n" in content and "\n" not in content.replace("\r\n", "")
             sig_ok = got == to_checksum_address(src.lower)
-            key = v["headers"]["web3mq-request-pubkey"]
-            VerifyKey(bytes.fromhex(key))
-            u = users.get(body["userid"])
-            key_ok = u is not None and (key == u["main"] or u["sessions"].get(key, 0) > now)
-            pair = pairs.setdefault((body["userid"], body["target_userid"]), {"ts": None, "following": False, "nonces": set()})
-            action = "cancel" if body["action"] in ("cancel", "unfollow") else "follow"
-            if abs(body["timestamp"] - now) > WINDOW_MS:
-                code = 40106
-            elif not nonce_ok:
-                code = 40102
-            elif not sig_ok:
-                code = 40104
-            elif u is None:
-                code = 40401
-            elif dids.get(src.lower) != body["userid"]:
-                code = 40303
-            elif not key_ok:
-                code = 40302
-            elif body["target_userid"] not in users:
-                code = 40402
-            elif body["target_userid"] == body["userid"]:
-                code = 40007
-            elif nonce in pair["nonces"]:
-                following = pair["following"]  # already applied
-            elif pair["ts"] is not None and (body["timestamp"] < pair["ts"]
-                                             or (body["timestamp"] == pair["ts"] and action == "follow"
-                                                 and not pair["following"])):
-                code = 40901
-            else:
-                pair["ts"] = body["timestamp"]
-                pair["following"] = action == "follow"
-                pair["nonces"].add(nonce)
-                following = pair["following"]
+            code, following = follow_outcome(v, body, users, pairs, nonce_ok,
+                                             did_code=lambda u: 0 if sig_ok else 40104,
+                                             owns=lambda u: dids.get(src.lower) == body["userid"])
             assert body["userid"] in ids_by_userid
 
-        assert code == v["expect_code"], (v["name"], code, v["expect_code"])
-        assert following == v["expect_following"], (v["name"], following, v["expect_following"])
+        check_expected(v, code, following)
 
     assert forms == {"v27", "v01", "compact"}, forms
     assert layouts == set(LAYOUTS), layouts
@@ -503,10 +313,9 @@ def check_wallet_keys():
 def check_known_answer():
     """Layout (a) rebuilds the section 5 example; Hardhat key 0 signs it to the known signature."""
     a = Identity(0)
-    nonce = sha3_224_hex(KA_USERID + "follow" + KA_TARGET + str(KA_TIMESTAMP))
+    nonce = follow_nonce(KA_USERID, "follow", KA_TARGET, KA_TIMESTAMP)
     assert nonce == "274f27e951dd86ca93ea3befaa796214d257c69a9ff96f3dd319975e", nonce
-    lines = follow_lines("eth", a.lower, nonce, "2023/07/12 16:25", blanks=True)
-    text = "\n    " + "\n    ".join(lines)
+    text = join_lines(follow_lines("eth", a.lower, nonce, "2023/07/12 16:25", blanks=True), "js")
     assert eth_sign(a.wallet_key, text, "v27") == KA_SIGNATURE
 
 
@@ -516,18 +325,10 @@ def main():
     g = Generator()
     build(g)
     pairs = validate(g)
-    vectors = [v for v, _ in g.vectors]
-    A, B, C = g.ids
     doc = {
         "source": f"eth-account {version('eth-account')}, PyNaCl {version('PyNaCl')}",
         "generator": "scripts/vectors/gen_request_vectors.py",
-        "description": (
-            "Ordered requests against an empty database; before each request set the server clock to now_ms, "
-            "send body (exact bytes, UTF-8) with the given headers (an empty object means none), and expect "
-            "code expect_code and, when expect_following is not null, data.following == expect_following. "
-            "Default configuration: 5-minute timestamp window, no allowed-origins list, "
-            "web3mq_user_signature optional."
-        ),
+        "description": DESCRIPTION_BASE + ".",
         "layouts": LAYOUT_DOC,
         "identities": [
             {
@@ -539,22 +340,10 @@ def main():
             }
             for n, i in zip("ABC", g.ids)
         ],
-        "final_following": sorted(
-            [n1 + "->" + n2 for (s, t), p in pairs.items() if p["following"]
-             for n1, i1 in zip("ABC", g.ids) if i1.userid == s
-             for n2, i2 in zip("ABC", g.ids) if i2.userid == t]
-        ),
-        "vectors": vectors,
+        "final_following": final_following(pairs, [(n, i.userid) for n, i in zip("ABC", g.ids)]),
+        "vectors": [v for v, _ in g.vectors],
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-    counts = {}
-    for v in vectors:
-        counts[v["expect_code"]] = counts.get(v["expect_code"], 0) + 1
-    print(f"wrote {len(vectors)} vectors to {os.path.relpath(OUT, ROOT)}; codes {dict(sorted(counts.items()))}")
-    print(f"final following edges: {doc['final_following']}")
+    write_doc(OUT, doc)
 
 
 if __name__ == "__main__":
