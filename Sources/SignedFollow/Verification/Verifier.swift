@@ -1,4 +1,5 @@
 import Keccak
+import Synchronization
 import WalletCrypto
 
 /// The limits a verifier applies, from the server's configuration.
@@ -46,6 +47,9 @@ public struct Verifier: Sendable {
     public let policy: VerificationPolicy
     /// The server clock, ms since the epoch.
     public let now: @Sendable () -> Int64
+    /// Bound Stark keys as curve points, so that a follow does not pay the square root
+    /// that finds y again (about 60 us; BENCHMARKS.md, "StarkNet").
+    private let starkKeys = StarkKeyCache()
 
     /// A verifier over `store`.
     public init(store: FollowStore, policy: VerificationPolicy, now: @escaping @Sendable () -> Int64) {
@@ -167,7 +171,7 @@ public struct Verifier: Sendable {
         guard let key = try? Felt(hex: bound), sent == nil || sent == key else {
             throw RequestError(.didNotOwner, "did_pubkey is not the key bound to this did")
         }
-        return try SignatureChecks.validatedStarkKey(key)
+        return try starkKeys.point(key)
     }
 
     /// The request key when it is the user's main key or an unexpired session key; an
@@ -182,5 +186,23 @@ public struct Verifier: Sendable {
         }
         _ = try SignatureChecks.validatedKey(key, field: "web3mq-request-pubkey")
         throw RequestError(.keyNotBound, "web3mq-request-pubkey is not bound to this user")
+    }
+}
+
+/// Stark keys already validated, as points, for the verifier: public data, bounded (the
+/// table is emptied when full, which only costs square roots again).
+private final class StarkKeyCache: Sendable {
+    private let points = Mutex<[Felt: StarkPublicKey]>([:])
+    private static let capacity = 16_384
+
+    /// `key` as a point of the Stark curve (40003 when it is none, which a bound key never is).
+    func point(_ key: Felt) throws(RequestError) -> StarkPublicKey {
+        if let point = points.withLock({ $0[key] }) { return point }
+        let point = try SignatureChecks.validatedStarkKey(key)
+        points.withLock { points in
+            if points.count >= Self.capacity { points.removeAll(keepingCapacity: true) }
+            points[key] = point
+        }
+        return point
     }
 }
