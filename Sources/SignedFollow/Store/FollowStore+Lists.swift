@@ -7,13 +7,15 @@ import Synchronization
 // Lists come from `follow_pairs` through the reader pool, newest first by `followed_at`
 // (ties: the higher user number, the later registration, first), with the pending pair
 // states of the listed user laid over them. A read takes the pending states touching its
-// user and the totals from one snapshot (under the pending lock), then opens a read
-// transaction: when `follow_pairs_progress.seq` there is not past the snapshot's `seq`,
-// `follow_pairs` plus the snapshot is exactly the state at that `seq` (a materialisation
-// moves the progress mark to at least the snapshot's `seq`, so none happened between the
-// two); when it is past it, `follow_pairs` alone is newer than the snapshot and is used
-// on its own, totals counted by SQL. Either way every write acknowledged before the read
-// began is in the answer, and totals agree with the entries.
+// user and the totals from one snapshot (under the pending lock), then reads in one read
+// transaction. A state leaves the pending pairs only after `follow_pairs` has it, and the
+// pending pairs change only by commits (which write no `follow_pairs` row) and by
+// materialisations; so `follow_pairs` plus the snapshot is exactly the state at the
+// snapshot unless a materialisation began after the snapshot and wrote rows the read
+// saw. The snapshot's epoch tells: when it moved during the read, the read is done again
+// (and, after a few tries, under the pending lock, which holds materialisations back).
+// Every write acknowledged before the read began is in the answer, and totals agree with
+// the entries.
 
 /// Which list of a user to read (PROTOCOL.md section 8).
 public enum FollowListKind: String, Sendable, CaseIterable {
@@ -80,11 +82,9 @@ extension FollowStore {
     public func followList(_ kind: FollowListKind, of userid: String, page: Int, size: Int) throws -> FollowListPage? {
         precondition(page >= 1 && size >= 1, "page and size start at 1")
         guard let owner = registry.number(userid) else { return nil }
-        let snapshot = pending.withLock { $0.overlay(of: owner) }
         let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: size)
-        let rows = try snapshotRead { db in
-            let view = try PairView(owner: owner, snapshot: snapshot, db)
-            return try (view.total(kind), overflow ? [] : view.page(kind, offset: offset, size: size))
+        let rows = try pairViewRead(owner) { view in
+            try (view.total(kind), overflow ? [] : view.page(kind, offset: offset, size: size))
         }
         let users = registry.users(numbers: rows.1.map(\.other))
         var entries: [FollowListEntry] = []
@@ -100,10 +100,8 @@ extension FollowStore {
     /// `userid`'s totals, or nil when `userid` is not registered.
     public func followStats(of userid: String) throws -> FollowStats? {
         guard let owner = registry.number(userid) else { return nil }
-        let snapshot = pending.withLock { $0.overlay(of: owner) }
-        return try snapshotRead { db in
-            let view = try PairView(owner: owner, snapshot: snapshot, db)
-            return FollowStats(
+        return try pairViewRead(owner) { view in
+            FollowStats(
                 following: try view.total(.following), followers: try view.total(.followers),
                 followEach: try view.total(.followEach))
         }
@@ -132,6 +130,26 @@ extension FollowStore {
         return FollowStatus(
             isFollowing: forward?.following ?? false, isFollowedBy: backward?.following ?? false,
             followedAt: forward?.following == true ? forward?.followedAt : nil)
+    }
+}
+
+extension FollowStore {
+    /// `body` over the pairs around `owner`: a snapshot of the pending states laid over one
+    /// read transaction of `follow_pairs`, done again when a materialisation began
+    /// meanwhile (see the top of this file).
+    func pairViewRead<T: Sendable>(_ owner: Int64, _ body: (PairView) throws -> T) throws -> T {
+        for _ in 0..<3 {
+            let snapshot = pending.withLock { $0.overlay(of: owner) }
+            afterNextPairSnapshot.withLock { $0.take() }?()
+            let result = try snapshotRead { db in try body(PairView(owner: owner, snapshot: snapshot, db)) }
+            if pending.withLock({ $0.epoch }) == snapshot.epoch { return result }
+        }
+        // Materialisations keep beginning: hold them back for one read. Commits wait for
+        // the lock too, but the read never waits for the writer.
+        return try pending.withLock { pending in
+            let snapshot = pending.overlay(of: owner)
+            return try snapshotRead { db in try body(PairView(owner: owner, snapshot: snapshot, db)) }
+        }
     }
 }
 
@@ -178,38 +196,29 @@ struct ListRow: Sendable, Equatable {
 }
 
 /// The pairs around one user as one read transaction sees them, with the pending states
-/// of a snapshot laid over `follow_pairs` when that is exact (see the top of this file).
+/// of a snapshot laid over `follow_pairs` (see the top of this file).
 struct PairView {
     private let owner: Int64
     private let db: Database
-    /// The pending states in force; nil when `follow_pairs` alone is newer.
-    private let snapshot: PairOverlay?
-    /// The rows of the users the pending states touch, both as `follow_pairs` has them
-    /// and as the snapshot has them, by list; every other user's row is in `follow_pairs`.
+    /// The pending states around `owner`, and its totals.
+    private let snapshot: PairOverlay
+    /// The users the pending states touch: their rows are read both as `follow_pairs`
+    /// has them and as the snapshot has them; every other user's row is in `follow_pairs`.
     private let touched: Set<Int64>
 
-    init(owner: Int64, snapshot: PairOverlay, _ db: Database) throws {
+    init(owner: Int64, snapshot: PairOverlay, _ db: Database) {
         self.owner = owner
         self.db = db
-        let progress = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT seq FROM follow_pairs_progress WHERE id = 1")) ?? 0
-        if progress > snapshot.throughSeq {
-            self.snapshot = nil
-            touched = []
-        } else {
-            self.snapshot = snapshot
-            touched = Set(snapshot.outgoing.keys).union(snapshot.incoming.keys)
-        }
+        self.snapshot = snapshot
+        touched = Set(snapshot.outgoing.keys).union(snapshot.incoming.keys)
     }
 
     /// The number of users in list `kind`.
     func total(_ kind: FollowListKind) throws -> Int {
-        if let snapshot {
-            switch kind {
-            case .following: return snapshot.following
-            case .followers: return snapshot.followers
-            case .followEach: break
-            }
+        switch kind {
+        case .following: return snapshot.following
+        case .followers: return snapshot.followers
+        case .followEach: break
         }
         var total = try Int.fetchOne(db.cachedStatement(sql: Self.countSQL(kind)), arguments: [owner]) ?? 0
         for other in touched {
@@ -268,8 +277,8 @@ struct PairView {
 
     /// `other`'s row in list `kind` with the pending states laid over.
     private func currentRow(_ other: Int64, _ kind: FollowListKind) throws -> ListRow? {
-        let outgoing = try snapshot?.outgoing[other] ?? storedPair(owner, other)
-        let incoming = try snapshot?.incoming[other] ?? storedPair(other, owner)
+        let outgoing = try snapshot.outgoing[other] ?? storedPair(owner, other)
+        let incoming = try snapshot.incoming[other] ?? storedPair(other, owner)
         return ListRow.of(other, in: kind, outgoing: outgoing, incoming: incoming)
     }
 

@@ -2,9 +2,11 @@ import GRDB
 import Logging
 import Synchronization
 
-// `follow_pairs` brought up to date from the audit log: the pending pairs written in one
-// transaction, sorted by key, so that a page of the table and of its indexes is written
-// once for many changes; and, on open, the pairs of audit rows a crash left unmaterialised.
+// `follow_pairs` brought up to date from the audit log: pending pair states written in
+// transactions sorted by key, so that a page of the table and of its indexes is written
+// once for many changes; under load the oldest few hundred at a time, so that no such
+// transaction holds the next commit back for long; and, on open, the pairs of audit rows
+// a crash left unmaterialised.
 
 extension FollowStore {
     /// The number of pairs whose state is committed in audit rows but not yet in
@@ -15,13 +17,19 @@ extension FollowStore {
     /// states see the same answers before and after; lists read from `follow_pairs` catch
     /// up. A failure leaves the pairs pending, to be written by a later call.
     public func materializePairs() throws {
-        try pool.writeWithoutTransaction { db in try self.materializePairs(db) }
+        try pool.writeWithoutTransaction { db in try self.materializePairs(oldest: .max, db) }
     }
 
-    /// ``materializePairs()`` on GRDB's writer queue without blocking a thread of the
-    /// cooperative pool.
-    func materializePairsSuspending() async throws {
-        try await pool.writeWithoutTransaction { db in try self.materializePairs(db) }
+    /// Writes the `count` oldest pending pair states to `follow_pairs` in one transaction,
+    /// as the writer does under load.
+    func materializePairs(oldest count: Int) throws {
+        try pool.writeWithoutTransaction { db in try self.materializePairs(oldest: count, db) }
+    }
+
+    /// Writes the `count` oldest pending pair states (all by default) to `follow_pairs`,
+    /// on GRDB's writer queue without blocking a thread of the cooperative pool.
+    func materializePairsSuspending(oldest count: Int = .max) async throws {
+        try await pool.writeWithoutTransaction { db in try self.materializePairs(oldest: count, db) }
     }
 
     /// Runs on the writer's queue, so no commit can change the pending pairs meanwhile.
@@ -29,10 +37,11 @@ extension FollowStore {
     /// The transaction runs with `synchronous = NORMAL`: it is atomic, but may be lost in a
     /// power cut, which costs nothing, because the audit rows it reflects are committed
     /// and `follow_pairs_progress` moves in the same transaction. The next commit with
-    /// `synchronous = FULL` syncs it as well.
-    private func materializePairs(_ db: Database) throws {
-        let (states, throughSeq) = pending.withLock { ($0.states, $0.throughSeq) }
-        guard !states.isEmpty else { return }
+    /// `synchronous = FULL` syncs it as well. Replaying audit rows over pair states that
+    /// already reflect some of them gives the same states (``PairState/after(_:follow:timestamp:)``
+    /// keeps the start of a follow that continues), so the mark may lag safely.
+    private func materializePairs(oldest count: Int, _ db: Database) throws {
+        guard let plan = pending.withLock({ $0.beginMaterializing(oldest: count) }) else { return }
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
         defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
         try db.inTransaction(.immediate) {
@@ -43,7 +52,7 @@ extension FollowStore {
                     following = excluded.following, latest_timestamp = excluded.latest_timestamp,
                     latest_is_cancel = excluded.latest_is_cancel, followed_at = excluded.followed_at
                 """)
-            for (key, state) in states.sorted(by: { $0.key < $1.key }) {
+            for (key, state) in plan.entries {
                 upsert.bind(1, key.userNo)
                 upsert.bind(2, key.targetNo)
                 upsert.bind(3, state.following ? 1 : 0)
@@ -53,10 +62,10 @@ extension FollowStore {
                 try upsert.execute(db)
             }
             try db.cachedStatement(sql: "UPDATE follow_pairs_progress SET seq = ? WHERE id = 1")
-                .execute(arguments: [throughSeq])
+                .execute(arguments: [plan.progress])
             return .commit
         }
-        pending.withLock { $0.removeStates() }
+        pending.withLock { $0.finishMaterializing(plan) }
     }
 
     /// On open: replays the follows and cancels of audit rows after
@@ -83,7 +92,7 @@ extension FollowStore {
                 "after_seq": "\(progress)", "through_seq": "\(lastSeq)", "pairs": "\(states.count)",
             ])
             pending.withLock { $0 = PendingPairs(states: states, throughSeq: lastSeq, totals: FollowTotals()) }
-            try materializePairs(db)
+            try materializePairs(oldest: .max, db)
         }
         let head = try Self.fetchAuditHead(db)?.seq ?? 0
         let totals = try FollowTotals(db)

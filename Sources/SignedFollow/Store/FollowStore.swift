@@ -33,6 +33,9 @@ public final class FollowStore: Sendable {
     public let followingLimit: Int
     /// Test hook: the number of upcoming transactions that fail after applying their writes.
     let injectedFailures = Mutex(0)
+    /// Test hook: run once, by the next list or stats read, between its snapshot of the
+    /// pending pairs and its read transaction.
+    let afterNextPairSnapshot = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// The default of ``followingLimit``.
     public static let defaultFollowingLimit = 10_000

@@ -31,6 +31,7 @@ public final class GroupCommitWriter: Service, Sendable {
     private let store: FollowStore
     private let maxBatchSize: Int
     private let materializeThreshold: Int
+    private let materializeChunk: Int
     private let idleMaterializeDelay: Duration
     private let logger: Logger
     /// Test hook, awaited before each transaction with its number of writes.
@@ -41,9 +42,15 @@ public final class GroupCommitWriter: Service, Sendable {
 
     /// A writer for `store` whose transactions carry at most `maxBatchSize` writes (a
     /// single `submit(batch:)` larger than that still commits whole, alone), and which
-    /// writes pending pairs to `follow_pairs` when `materializeThreshold` pairs are
-    /// pending, or when no submission has come for `idleMaterializeDelay`. `observer`,
-    /// when given, is told of every transaction once it committed or failed.
+    /// writes pending pairs to `follow_pairs`: after a commit that leaves
+    /// `materializeThreshold` pairs or more pending, the oldest of them, as many as bring
+    /// the count `materializeChunk` under the threshold; and all of them when no
+    /// submission has come for `idleMaterializeDelay`. `observer`, when given, is told of
+    /// every transaction once it committed or failed.
+    ///
+    /// The chunks keep each of those writes short (about 2 ms for 512 pairs here), so
+    /// that a commit never waits long behind one (BENCHMARKS.md, "Load, crashes and
+    /// memory").
     ///
     /// The idle delay matters under load: right after a commit the queue is often empty
     /// for a moment (every waiting request was in that transaction, and the next ones are
@@ -51,23 +58,26 @@ public final class GroupCommitWriter: Service, Sendable {
     /// cost a random-page write per pair and hold the next commit back. Reads see pending
     /// pairs anyway, so waiting changes no answer.
     public convenience init(
-        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384,
+        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384, materializeChunk: Int = 512,
         idleMaterializeDelay: Duration = .milliseconds(50), logger: Logger, observer: TransactionObserver? = nil
     ) {
         self.init(
             store: store, maxBatchSize: maxBatchSize, materializeThreshold: materializeThreshold,
-            idleMaterializeDelay: idleMaterializeDelay, logger: logger, beforeTransaction: nil, observer: observer)
+            materializeChunk: materializeChunk, idleMaterializeDelay: idleMaterializeDelay, logger: logger,
+            beforeTransaction: nil, observer: observer)
     }
 
     init(
-        store: FollowStore, maxBatchSize: Int, materializeThreshold: Int = 16384,
+        store: FollowStore, maxBatchSize: Int, materializeThreshold: Int = 16384, materializeChunk: Int = 512,
         idleMaterializeDelay: Duration = .milliseconds(50), logger: Logger,
         beforeTransaction: (@Sendable (Int) async -> Void)?, observer: TransactionObserver? = nil
     ) {
         precondition(maxBatchSize >= 1, "maxBatchSize must be at least 1")
+        precondition(materializeChunk >= 1, "materializeChunk must be at least 1")
         self.store = store
         self.maxBatchSize = maxBatchSize
         self.materializeThreshold = materializeThreshold
+        self.materializeChunk = materializeChunk
         self.idleMaterializeDelay = idleMaterializeDelay
         self.logger = logger
         self.beforeTransaction = beforeTransaction
@@ -120,7 +130,10 @@ public final class GroupCommitWriter: Service, Sendable {
                 switch work {
                 case .batch(let batch):
                     await commit(batch)
-                    if store.pendingPairCount >= materializeThreshold { await materializePairs() }
+                    let pendingPairs = store.pendingPairCount
+                    if pendingPairs >= materializeThreshold {
+                        await materializePairs(oldest: pendingPairs - materializeThreshold + materializeChunk)
+                    }
                 case .idle:
                     await materializePairs()
                 }
@@ -177,15 +190,16 @@ public final class GroupCommitWriter: Service, Sendable {
         }
     }
 
-    /// Writes the pending pair states to `follow_pairs`: when the writer has been idle for
-    /// `idleMaterializeDelay`, so that lists catch up while there is time, and under load
-    /// when `materializeThreshold` pairs are pending, so that each page is written once
-    /// for many changes. It runs after the answers of the transaction before it went out.
-    private func materializePairs() async {
+    /// Writes the `count` oldest pending pair states (all by default) to `follow_pairs`:
+    /// all when the writer has been idle for `idleMaterializeDelay`, so that lists catch
+    /// up while there is time, and under load the oldest when `materializeThreshold` pairs
+    /// are pending, so that each page is written once for several changes. It runs after
+    /// the answers of the transaction before it went out.
+    private func materializePairs(oldest count: Int = .max) async {
         // Cancelled: the pairs stay pending; the next open rebuilds them from the audit log.
         guard !Task.isCancelled else { return }
         do {
-            try await store.materializePairsSuspending()
+            try await store.materializePairsSuspending(oldest: count)
         } catch {
             logger.error(
                 "writing pending pairs failed; they stay pending", metadata: ["error": "\(String(reflecting: error))"])

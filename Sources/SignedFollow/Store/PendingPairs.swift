@@ -20,15 +20,31 @@ struct PairKey: Hashable, Comparable, Sendable {
 
 /// Pair states newer than `follow_pairs`, how far the audit log they reflect goes, and
 /// the follow totals of every user as of that point.
+///
+/// The writer materialises the oldest pending states first, a few hundred at a time
+/// (``beginMaterializing(oldest:)``, then ``finishMaterializing(_:)`` once
+/// `follow_pairs` has them), so that no single write holds the next commit back for
+/// long. A state leaves the pending pairs only after `follow_pairs` has it.
 struct PendingPairs: Sendable {
-    /// The latest state of each pair changed since the last materialisation.
+    /// The latest state of each pair changed since it was last materialised.
     private(set) var states: [PairKey: PairState] = [:]
     /// The `seq` of the last audit entry these states (with `follow_pairs`) reflect.
     private(set) var throughSeq: Int64 = 0
-    /// For each user number, the targets of its pending pairs.
+    /// Counts the materialisations begun. A read whose snapshot saw another value than
+    /// the one after its read may have met `follow_pairs` rows newer than its snapshot.
+    private(set) var epoch: UInt64 = 0
+    /// The pending pairs in the order they became pending, each with the `throughSeq`
+    /// before it did: while that pair is pending, every audit entry of it comes later.
+    /// Entries before `orderStart` are materialised.
+    private var order: [(key: PairKey, sinceSeq: Int64)] = []
+    private var orderStart = 0
+    /// For each user number, the targets of its pending pairs (and of some materialised
+    /// since, until the next rebuild: lookups skip those).
     private var targetsByUser: [Int64: [Int64]] = [:]
-    /// For each user number, the followers of its pending pairs.
+    /// For each user number, the followers of its pending pairs (as `targetsByUser`).
     private var usersByTarget: [Int64: [Int64]] = [:]
+    /// Entries of the two tables above whose pair is no longer pending.
+    private var staleIndexEntries = 0
     /// How many users each user follows, and how many follow it, as of `throughSeq`.
     private(set) var totals = FollowTotals()
 
@@ -43,7 +59,9 @@ struct PendingPairs: Sendable {
     /// Adds the pair states and total changes of a committed transaction whose last audit
     /// entry is `throughSeq`.
     mutating func publish(_ changed: [PairKey: PairState], throughSeq seq: Int64, totalsChange: FollowTotals) {
+        let before = throughSeq
         for (key, state) in changed where states.updateValue(state, forKey: key) == nil {
+            order.append((key, before))
             targetsByUser[key.userNo, default: []].append(key.targetNo)
             usersByTarget[key.targetNo, default: []].append(key.userNo)
         }
@@ -51,16 +69,54 @@ struct PendingPairs: Sendable {
         totals.add(totalsChange)
     }
 
-    /// Forgets the pending states, once `follow_pairs` has them.
-    mutating func removeStates() {
-        states.removeAll(keepingCapacity: true)
+    /// The `count` oldest pending states, sorted by key, for `follow_pairs`; nil when none
+    /// is pending. Nothing else may change the pending pairs until
+    /// ``finishMaterializing(_:)`` (the writer's queue is serial).
+    mutating func beginMaterializing(oldest count: Int) -> MaterializationPlan? {
+        guard !states.isEmpty else { return nil }
+        epoch &+= 1
+        let end = orderStart + min(count, order.count - orderStart)
+        var entries = order[orderStart..<end].map { ($0.key, states[$0.key]!) }
+        entries.sort { $0.0 < $1.0 }
+        // Once these are written, every audit entry of a pair still pending is after the
+        // oldest one's mark, and every earlier entry is in `follow_pairs`.
+        let progress = end < order.count ? order[end].sinceSeq : throughSeq
+        return MaterializationPlan(entries: entries, progress: progress)
+    }
+
+    /// Forgets the states of `plan`, once `follow_pairs` has them.
+    mutating func finishMaterializing(_ plan: MaterializationPlan) {
+        for (key, _) in plan.entries { states.removeValue(forKey: key) }
+        orderStart += plan.entries.count
+        if states.isEmpty {
+            order.removeAll(keepingCapacity: true)
+            orderStart = 0
+            targetsByUser.removeAll(keepingCapacity: true)
+            usersByTarget.removeAll(keepingCapacity: true)
+            staleIndexEntries = 0
+            return
+        }
+        if orderStart >= 4096 && orderStart * 2 >= order.count {
+            order.removeFirst(orderStart)
+            orderStart = 0
+        }
+        staleIndexEntries += plan.entries.count
+        if staleIndexEntries > max(states.count, 4096) { rebuildIndexes() }
+    }
+
+    private mutating func rebuildIndexes() {
         targetsByUser.removeAll(keepingCapacity: true)
         usersByTarget.removeAll(keepingCapacity: true)
+        for key in states.keys {
+            targetsByUser[key.userNo, default: []].append(key.targetNo)
+            usersByTarget[key.targetNo, default: []].append(key.userNo)
+        }
+        staleIndexEntries = 0
     }
 
     /// The pending states that touch `userNo`, both ways.
     func overlay(of userNo: Int64) -> PairOverlay {
-        var overlay = PairOverlay(throughSeq: throughSeq, following: totals.following(userNo), followers: totals.followers(userNo))
+        var overlay = PairOverlay(epoch: epoch, following: totals.following(userNo), followers: totals.followers(userNo))
         for target in targetsByUser[userNo] ?? [] {
             overlay.outgoing[target] = states[PairKey(userNo: userNo, targetNo: target)]
         }
@@ -69,6 +125,16 @@ struct PendingPairs: Sendable {
         }
         return overlay
     }
+}
+
+/// Pending pair states on their way to `follow_pairs`, and the progress mark that
+/// holds once they are there.
+struct MaterializationPlan: Sendable {
+    /// The states, sorted by key.
+    var entries: [(key: PairKey, state: PairState)]
+    /// The `follow_pairs_progress.seq` to write with them: every audit entry up to it is
+    /// in `follow_pairs` once they are.
+    var progress: Int64
 }
 
 /// How many users each user follows and is followed by (users with none are absent).
@@ -104,8 +170,8 @@ struct FollowTotals: Sendable {
 /// The pending pair states around one user, and its totals, from one snapshot of the
 /// pending pairs.
 struct PairOverlay: Sendable {
-    /// The audit `seq` the snapshot reflects.
-    var throughSeq: Int64
+    /// ``PendingPairs/epoch`` when the snapshot was taken.
+    var epoch: UInt64
     /// How many users the user follows, as of `throughSeq`.
     var following: Int
     /// How many users follow the user, as of `throughSeq`.
