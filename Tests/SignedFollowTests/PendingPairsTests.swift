@@ -3,9 +3,9 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The pending pair states on their way to `follow_pairs`: oldest first, with a progress
-/// mark that never passes an audit entry of a pair still pending; and reads that stay
-/// exact while the writer materialises the oldest states beside them.
+/// The pending pair states on their way to `follow_pairs`: a sweep over the users, with a
+/// progress mark that never passes an audit entry not yet in `follow_pairs`; and reads
+/// that stay exact while the writer materialises states beside them.
 @Suite("Pending pairs")
 struct PendingPairsTests {
     static func key(_ user: Int64, _ target: Int64) -> PairKey { PairKey(userNo: user, targetNo: target) }
@@ -13,48 +13,54 @@ struct PendingPairsTests {
         PairState(following: true, latestTimestamp: timestamp, latestIsCancel: false, followedAt: timestamp)
     }
 
-    @Test("the oldest pending pairs are materialised first, and the progress mark stops before the oldest left")
-    func oldestFirstWithProgressMark() throws {
+    @Test("a sweep takes whole users in order of number, and the progress mark moves when it has passed them all")
+    func sweepWithProgressMark() throws {
         var pending = PendingPairs()
-        // Transactions ending at audit seq 5, 8 and 12; the third changes (1, 2) again.
-        pending.publish([Self.key(1, 2): Self.follow(at: 10)], throughSeq: 5, totalsChange: FollowTotals())
-        pending.publish([Self.key(3, 1): Self.follow(at: 11)], throughSeq: 8, totalsChange: FollowTotals())
-        pending.publish(
-            [Self.key(1, 2): Self.follow(at: 13), Self.key(2, 1): Self.follow(at: 13)], throughSeq: 12,
-            totalsChange: FollowTotals())
-        #expect(pending.states.count == 3)
+        pending.publish([Self.key(1, 2): Self.follow(at: 3)], throughSeq: 3, totalsChange: FollowTotals())
+        let allPlan = pending.beginMaterializing(atLeast: .max)
+        let all = try #require(allPlan)
+        #expect(all.progress == 3)
+        pending.finishMaterializing(all)  // a sweep begins, at seq 3
 
+        pending.publish([Self.key(2, 1): Self.follow(at: 5)], throughSeq: 5, totalsChange: FollowTotals())
+        pending.publish([Self.key(1, 3): Self.follow(at: 8)], throughSeq: 8, totalsChange: FollowTotals())
+        pending.publish(
+            [Self.key(1, 2): Self.follow(at: 12), Self.key(3, 1): Self.follow(at: 12)], throughSeq: 12,
+            totalsChange: FollowTotals())
         let epoch = pending.epoch
-        let firstPlan = pending.beginMaterializing(oldest: 1)
+        // User 1 whole, though one state was asked for; the mark stays.
+        let firstPlan = pending.beginMaterializing(atLeast: 1)
         let first = try #require(firstPlan)
         #expect(pending.epoch == epoch + 1)
-        // (1, 2) became pending first, and goes with its latest state.
-        #expect(first.entries.map(\.key) == [Self.key(1, 2)])
-        #expect(first.entries.map(\.state) == [Self.follow(at: 13)])
-        // (3, 1) became pending after seq 5: every entry of it is after 5.
-        #expect(first.progress == 5)
+        #expect(first.entries.map(\.key) == [Self.key(1, 2), Self.key(1, 3)])
+        #expect(first.entries.map(\.state) == [Self.follow(at: 12), Self.follow(at: 8)])
+        #expect(first.progress == nil)
         pending.finishMaterializing(first)
-        #expect(pending.states[Self.key(1, 2)] == nil)
         #expect(pending.overlay(of: 1).outgoing.isEmpty)
         #expect(pending.overlay(of: 1).incoming.keys.sorted() == [2, 3])
 
-        // A materialised pair changed again goes to the back.
-        pending.publish([Self.key(1, 2): Self.follow(at: 20)], throughSeq: 15, totalsChange: FollowTotals())
-        let secondPlan = pending.beginMaterializing(oldest: 2)
+        // User 1 changes again, behind the sweep: it waits for the next one.
+        pending.publish([Self.key(1, 2): Self.follow(at: 15)], throughSeq: 15, totalsChange: FollowTotals())
+        let secondPlan = pending.beginMaterializing(atLeast: 1)
         let second = try #require(secondPlan)
-        #expect(second.entries.map(\.key) == [Self.key(2, 1), Self.key(3, 1)])  // sorted by key
-        #expect(second.progress == 12)  // (1, 2) is pending again since seq 12
+        #expect(second.entries.map(\.key) == [Self.key(2, 1)])
+        #expect(second.progress == nil)
         pending.finishMaterializing(second)
-        #expect(pending.overlay(of: 1).outgoing[2] == Self.follow(at: 20))
-        #expect(pending.overlay(of: 1).incoming.isEmpty)
-
-        let lastPlan = pending.beginMaterializing(oldest: .max)
-        let last = try #require(lastPlan)
-        #expect(last.entries.map(\.key) == [Self.key(1, 2)])
-        #expect(last.progress == 15)  // none left: through the last entry
-        pending.finishMaterializing(last)
+        // User 3 is the last: the sweep has now written every pair pending when it began
+        // (at seq 3), so follow_pairs reflects the log through 3; the next sweep begins at 15.
+        let thirdPlan = pending.beginMaterializing(atLeast: 1)
+        let third = try #require(thirdPlan)
+        #expect(third.entries.map(\.key) == [Self.key(3, 1)])
+        #expect(third.progress == 3)
+        pending.finishMaterializing(third)
+        let fourthPlan = pending.beginMaterializing(atLeast: 1)
+        let fourth = try #require(fourthPlan)
+        // One state asked for, one pending: all of them, so the mark is the log's end.
+        #expect(fourth.entries.map(\.key) == [Self.key(1, 2)])
+        #expect(fourth.progress == 15)
+        pending.finishMaterializing(fourth)
         #expect(pending.states.isEmpty)
-        let none = pending.beginMaterializing(oldest: 1)
+        let none = pending.beginMaterializing(atLeast: 1)
         #expect(none == nil)
     }
 
@@ -63,32 +69,44 @@ struct PendingPairsTests {
         var pending = PendingPairs()
         pending.publish([Self.key(1, 2): Self.follow(at: 10), Self.key(2, 3): Self.follow(at: 10)], throughSeq: 3,
                         totalsChange: FollowTotals())
-        #expect(pending.beginMaterializing(oldest: 1)?.entries.count == 1)
+        #expect(pending.beginMaterializing(atLeast: 1)?.entries.count == 1)
         #expect(pending.states.count == 2)
-        let againPlan = pending.beginMaterializing(oldest: 2)
+        let againPlan = pending.beginMaterializing(atLeast: 2)
         let again = try #require(againPlan)
         #expect(again.entries.count == 2)
     }
 
-    @Test("overlays stay exact through many partial materialisations and index rebuilds")
-    func overlaysThroughManyMaterialisations() throws {
+    @Test("through many partial materialisations overlays stay exact, and every progress mark holds")
+    func overlaysAndMarksThroughManyMaterialisations() throws {
         var pending = PendingPairs()
         var model: [PairKey: PairState] = [:]  // the pending states the overlay must show
+        var table: [PairKey: PairState] = [:]  // follow_pairs
+        var log: [(seq: Int64, key: PairKey)] = []  // the audit log; a state's timestamp is its seq
         var random = SeededRandom(seed: 42)
         var seq: Int64 = 0
-        for round in 0..<400 {
+        var marks = 0
+        for _ in 0..<400 {
             var changed: [PairKey: PairState] = [:]
             for _ in 0..<(1 + Int.random(in: 0..<40, using: &random)) {
                 let key = Self.key(Int64.random(in: 0..<30, using: &random), Int64.random(in: 0..<30, using: &random))
-                changed[key] = Self.follow(at: Int64(round))
+                seq += 1
+                changed[key] = Self.follow(at: seq)
+                log.append((seq, key))
             }
-            seq += Int64(changed.count)
             pending.publish(changed, throughSeq: seq, totalsChange: FollowTotals())
             model.merge(changed) { $1 }
-            if let plan = pending.beginMaterializing(oldest: Int.random(in: 1..<60, using: &random)) {
-                #expect(plan.progress <= seq)
+            let count = Int.random(in: 0..<8, using: &random) == 0 ? Int.max : Int.random(in: 1..<60, using: &random)
+            if let plan = pending.beginMaterializing(atLeast: count) {
+                for (key, state) in plan.entries { table[key] = state }
                 pending.finishMaterializing(plan)
                 for (key, _) in plan.entries { model[key] = nil }
+                if let mark = plan.progress {
+                    // Every entry up to the mark is in the table, or a later one of its pair.
+                    marks += 1
+                    for entry in log where entry.seq <= mark {
+                        #expect((table[entry.key]?.latestTimestamp ?? 0) >= entry.seq, "mark \(mark), entry \(entry)")
+                    }
+                }
             }
             #expect(pending.states == model)
             for user in Int64(0)..<30 {
@@ -97,10 +115,11 @@ struct PendingPairsTests {
                 #expect(overlay.incoming == model.filter { $0.key.targetNo == user }.reduce(into: [:]) { $0[$1.key.userNo] = $1.value })
             }
         }
+        #expect(marks > 20)
     }
 }
 
-/// Reads beside a writer that keeps materialising the oldest pending pairs: a list's
+/// Reads beside a writer that keeps materialising pending pairs a few at a time: a list's
 /// total always agrees with its entries, and stats with the list.
 @Suite("Pending pairs: reads during materialisation")
 final class ReadsDuringMaterialisationTests: Sendable {
@@ -116,13 +135,13 @@ final class ReadsDuringMaterialisationTests: Sendable {
         #expect(try store.apply(.follow("user:0", "user:1", at: 10)) == .applied(following: true))
         #expect(try store.apply(.follow("user:0", "user:2", at: 11)) == .applied(following: true))
         // Between the read's snapshot and its read: a third follow commits, then the
-        // oldest two states and the new one reach follow_pairs. The snapshot has the first
+        // three states reach follow_pairs. The snapshot has the first
         // two pending (its overlay covers their rows) but not the third, whose row the read
         // would see without the total knowing it.
         store.afterNextPairSnapshot.withLock { hook in
             hook = {
                 _ = try? store.apply(.follow("user:0", "user:3", at: 12))
-                try? store.materializePairs(oldest: 3)
+                try? store.materializePairs(atLeast: 3)
             }
         }
         let list = try #require(try store.followList(.following, of: "user:0", page: 1, size: 100))
@@ -131,7 +150,7 @@ final class ReadsDuringMaterialisationTests: Sendable {
         #expect(list.totalCount == 3)
     }
 
-    @Test("lists and stats read while the oldest pairs are materialised agree with themselves")
+    @Test("lists and stats read while pairs are materialised a few at a time agree with themselves")
     func listsAgreeWhileMaterialising() async throws {
         let store = try FollowStore(path: path, logger: storeTestLogger)
         defer { try? store.close() }
@@ -146,7 +165,7 @@ final class ReadsDuringMaterialisationTests: Sendable {
                 let timestamp = Int64(1000 + step)
                 _ = try store.apply(follow ? .follow("user:0", target, at: timestamp) : .cancel("user:0", target, at: timestamp))
                 _ = try store.apply(.follow(target, "user:0", at: timestamp))
-                try store.materializePairs(oldest: 1 + Int.random(in: 0..<3, using: &random))
+                try store.materializePairs(atLeast: 1 + Int.random(in: 0..<3, using: &random))
             }
             done.value.store(true, ordering: .releasing)
         }

@@ -4,8 +4,8 @@ import Synchronization
 
 // `follow_pairs` brought up to date from the audit log: pending pair states written in
 // transactions sorted by key, so that a page of the table and of its indexes is written
-// once for many changes; under load the oldest few hundred at a time, so that no such
-// transaction holds the next commit back for long; and, on open, the pairs of audit rows
+// once for many changes; under load a few hundred at a time, whole users in order of
+// number, so that no such transaction holds the next commit back for long; and, on open, the pairs of audit rows
 // a crash left unmaterialised.
 
 extension FollowStore {
@@ -17,19 +17,19 @@ extension FollowStore {
     /// states see the same answers before and after; lists read from `follow_pairs` catch
     /// up. A failure leaves the pairs pending, to be written by a later call.
     public func materializePairs() throws {
-        try pool.writeWithoutTransaction { db in try self.materializePairs(oldest: .max, db) }
+        try pool.writeWithoutTransaction { db in try self.materializePairs(atLeast: .max, db) }
     }
 
-    /// Writes the `count` oldest pending pair states to `follow_pairs` in one transaction,
-    /// as the writer does under load.
-    func materializePairs(oldest count: Int) throws {
-        try pool.writeWithoutTransaction { db in try self.materializePairs(oldest: count, db) }
+    /// Writes at least `count` pending pair states (or all) to `follow_pairs` in one
+    /// transaction, the next users of the sweep, as the writer does under load.
+    func materializePairs(atLeast count: Int) throws {
+        try pool.writeWithoutTransaction { db in try self.materializePairs(atLeast: count, db) }
     }
 
-    /// Writes the `count` oldest pending pair states (all by default) to `follow_pairs`,
-    /// on GRDB's writer queue without blocking a thread of the cooperative pool.
-    func materializePairsSuspending(oldest count: Int = .max) async throws {
-        try await pool.writeWithoutTransaction { db in try self.materializePairs(oldest: count, db) }
+    /// Writes at least `count` pending pair states (all by default) to `follow_pairs`, on
+    /// GRDB's writer queue without blocking a thread of the cooperative pool.
+    func materializePairsSuspending(atLeast count: Int = .max) async throws {
+        try await pool.writeWithoutTransaction { db in try self.materializePairs(atLeast: count, db) }
     }
 
     /// Runs on the writer's queue, so no commit can change the pending pairs meanwhile.
@@ -40,8 +40,8 @@ extension FollowStore {
     /// `synchronous = FULL` syncs it as well. Replaying audit rows over pair states that
     /// already reflect some of them gives the same states (``PairState/after(_:follow:timestamp:)``
     /// keeps the start of a follow that continues), so the mark may lag safely.
-    private func materializePairs(oldest count: Int, _ db: Database) throws {
-        guard let plan = pending.withLock({ $0.beginMaterializing(oldest: count) }) else { return }
+    private func materializePairs(atLeast count: Int, _ db: Database) throws {
+        guard let plan = pending.withLock({ $0.beginMaterializing(atLeast: count) }) else { return }
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
         defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
         try db.inTransaction(.immediate) {
@@ -61,8 +61,10 @@ extension FollowStore {
                 upsert.bind(6, state.followedAt)
                 try upsert.execute(db)
             }
-            try db.cachedStatement(sql: "UPDATE follow_pairs_progress SET seq = ? WHERE id = 1")
-                .execute(arguments: [plan.progress])
+            if let progress = plan.progress {
+                try db.cachedStatement(sql: "UPDATE follow_pairs_progress SET seq = ? WHERE id = 1")
+                    .execute(arguments: [progress])
+            }
             return .commit
         }
         pending.withLock { $0.finishMaterializing(plan) }
@@ -92,7 +94,7 @@ extension FollowStore {
                 "after_seq": "\(progress)", "through_seq": "\(lastSeq)", "pairs": "\(states.count)",
             ])
             pending.withLock { $0 = PendingPairs(states: states, throughSeq: lastSeq, totals: FollowTotals()) }
-            try materializePairs(oldest: .max, db)
+            try materializePairs(atLeast: .max, db)
         }
         let head = try Self.fetchAuditHead(db)?.seq ?? 0
         let totals = try FollowTotals(db)

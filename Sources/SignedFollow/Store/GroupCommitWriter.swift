@@ -43,9 +43,9 @@ public final class GroupCommitWriter: Service, Sendable {
     /// A writer for `store` whose transactions carry at most `maxBatchSize` writes (a
     /// single `submit(batch:)` larger than that still commits whole, alone), and which
     /// writes pending pairs to `follow_pairs`: after a commit that leaves
-    /// `materializeThreshold` pairs or more pending, the oldest of them, as many as bring
-    /// the count `materializeChunk` under the threshold; and all of them when no
-    /// submission has come for `idleMaterializeDelay`. `observer`, when given, is told of
+    /// `materializeThreshold` pairs or more pending, enough of them (whole users, in order
+    /// of number) to bring the count `materializeChunk` under the threshold; and all of
+    /// them when no submission has come for `idleMaterializeDelay`. `observer`, when given, is told of
     /// every transaction once it committed or failed.
     ///
     /// The chunks keep each of those writes short (about 2 ms for 512 pairs here), so
@@ -142,7 +142,7 @@ public final class GroupCommitWriter: Service, Sendable {
                     await commit(batch)
                     let pendingPairs = store.pendingPairCount
                     if pendingPairs >= materializeThreshold {
-                        await materializePairs(oldest: pendingPairs - materializeThreshold + materializeChunk)
+                        await materializePairs(atLeast: pendingPairs - materializeThreshold + materializeChunk)
                     }
                 case .idle:
                     await materializePairs()
@@ -199,16 +199,16 @@ public final class GroupCommitWriter: Service, Sendable {
         }
     }
 
-    /// Writes the `count` oldest pending pair states (all by default) to `follow_pairs`:
-    /// all when the writer has been idle for `idleMaterializeDelay`, so that lists catch
-    /// up while there is time, and under load the oldest when `materializeThreshold` pairs
-    /// are pending, so that each page is written once for several changes. It runs after
+    /// Writes at least `count` pending pair states (all by default) to `follow_pairs`: all
+    /// when the writer has been idle for `idleMaterializeDelay`, so that lists catch up
+    /// while there is time, and under load a chunk when `materializeThreshold` pairs are
+    /// pending, so that each page is written once for several changes. It runs after
     /// the answers of the transaction before it went out.
-    private func materializePairs(oldest count: Int = .max) async {
+    private func materializePairs(atLeast count: Int = .max) async {
         // Cancelled: the pairs stay pending; the next open rebuilds them from the audit log.
         guard !Task.isCancelled else { return }
         do {
-            try await store.materializePairsSuspending(oldest: count)
+            try await store.materializePairsSuspending(atLeast: count)
         } catch {
             logger.error(
                 "writing pending pairs failed; they stay pending", metadata: ["error": "\(String(reflecting: error))"])

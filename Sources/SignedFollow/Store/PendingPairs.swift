@@ -21,10 +21,12 @@ struct PairKey: Hashable, Comparable, Sendable {
 /// Pair states newer than `follow_pairs`, how far the audit log they reflect goes, and
 /// the follow totals of every user as of that point.
 ///
-/// The writer materialises the oldest pending states first, a few hundred at a time
-/// (``beginMaterializing(oldest:)``, then ``finishMaterializing(_:)`` once
-/// `follow_pairs` has them), so that no single write holds the next commit back for
-/// long. A state leaves the pending pairs only after `follow_pairs` has it.
+/// Under load the writer materialises the pending states a few hundred at a time, so
+/// that no single write holds the next commit back for long: a sweep over the user
+/// numbers takes whole users in order (``beginMaterializing(atLeast:)``, then
+/// ``finishMaterializing(_:)`` once `follow_pairs` has them), so that the rows of one
+/// chunk share the pages of the table and of its by-user index. A state leaves the
+/// pending pairs only after `follow_pairs` has it.
 struct PendingPairs: Sendable {
     /// The latest state of each pair changed since it was last materialised.
     private(set) var states: [PairKey: PairState] = [:]
@@ -33,13 +35,15 @@ struct PendingPairs: Sendable {
     /// Counts the materialisations begun. A read whose snapshot saw another value than
     /// the one after its read may have met `follow_pairs` rows newer than its snapshot.
     private(set) var epoch: UInt64 = 0
-    /// The pending pairs in the order they became pending, each with the `throughSeq`
-    /// before it did: while that pair is pending, every audit entry of it comes later.
-    /// Entries before `orderStart` are materialised.
-    private var order: [(key: PairKey, sinceSeq: Int64)] = []
-    private var orderStart = 0
+    /// The user number the sweep takes next.
+    private var sweepUser: Int64 = 0
+    /// `throughSeq` when the sweep began: once it has passed every user, `follow_pairs`
+    /// has every pair that was pending then, so it reflects the audit log through it.
+    private var sweepStartSeq: Int64 = 0
+    /// The highest user number of a pair that became pending (the sweep's end).
+    private var highestUser: Int64 = 0
     /// For each user number, the targets of its pending pairs (and of some materialised
-    /// since, until the next rebuild: lookups skip those).
+    /// since, until the next rebuild: lookups skip those; a target may be listed twice).
     private var targetsByUser: [Int64: [Int64]] = [:]
     /// For each user number, the followers of its pending pairs (as `targetsByUser`).
     private var usersByTarget: [Int64: [Int64]] = [:]
@@ -59,46 +63,59 @@ struct PendingPairs: Sendable {
     /// Adds the pair states and total changes of a committed transaction whose last audit
     /// entry is `throughSeq`.
     mutating func publish(_ changed: [PairKey: PairState], throughSeq seq: Int64, totalsChange: FollowTotals) {
-        let before = throughSeq
         for (key, state) in changed where states.updateValue(state, forKey: key) == nil {
-            order.append((key, before))
             targetsByUser[key.userNo, default: []].append(key.targetNo)
             usersByTarget[key.targetNo, default: []].append(key.userNo)
+            highestUser = max(highestUser, key.userNo)
         }
         throughSeq = max(throughSeq, seq)
         totals.add(totalsChange)
     }
 
-    /// The `count` oldest pending states, sorted by key, for `follow_pairs`; nil when none
-    /// is pending. Nothing else may change the pending pairs until
+    /// The pending states to write to `follow_pairs` next, sorted by key: those of the
+    /// next users of the sweep, whole users, until there are `count` or the sweep has
+    /// passed the last user; all of them when `count` is at least their number. Nil when
+    /// none is pending. Nothing else may change the pending pairs until
     /// ``finishMaterializing(_:)`` (the writer's queue is serial).
-    mutating func beginMaterializing(oldest count: Int) -> MaterializationPlan? {
+    mutating func beginMaterializing(atLeast count: Int) -> MaterializationPlan? {
         guard !states.isEmpty else { return nil }
         epoch &+= 1
-        let end = orderStart + min(count, order.count - orderStart)
-        var entries = order[orderStart..<end].map { ($0.key, states[$0.key]!) }
-        entries.sort { $0.0 < $1.0 }
-        // Once these are written, every audit entry of a pair still pending is after the
-        // oldest one's mark, and every earlier entry is in `follow_pairs`.
-        let progress = end < order.count ? order[end].sinceSeq : throughSeq
-        return MaterializationPlan(entries: entries, progress: progress)
+        if count >= states.count {
+            let entries = states.sorted { $0.key < $1.key }.map { (key: $0.key, state: $0.value) }
+            return MaterializationPlan(entries: entries, progress: throughSeq, nextUser: nil)
+        }
+        var entries: [(key: PairKey, state: PairState)] = []
+        var user = sweepUser
+        while entries.count < count && user <= highestUser {
+            var previous: Int64?
+            for target in targetsByUser[user]?.sorted() ?? [] where target != previous {
+                previous = target
+                let key = PairKey(userNo: user, targetNo: target)
+                if let state = states[key] { entries.append((key, state)) }
+            }
+            user += 1
+        }
+        // Past the last user: every pair pending when the sweep began has been written
+        // since, with its state then or later.
+        let passedAll = user > highestUser
+        return MaterializationPlan(
+            entries: entries, progress: passedAll ? sweepStartSeq : nil, nextUser: passedAll ? nil : user)
     }
 
-    /// Forgets the states of `plan`, once `follow_pairs` has them.
+    /// Forgets the states of `plan`, once `follow_pairs` has them, and moves the sweep on.
     mutating func finishMaterializing(_ plan: MaterializationPlan) {
         for (key, _) in plan.entries { states.removeValue(forKey: key) }
-        orderStart += plan.entries.count
+        if let next = plan.nextUser {
+            sweepUser = next
+        } else {
+            sweepUser = 0
+            sweepStartSeq = throughSeq
+        }
         if states.isEmpty {
-            order.removeAll(keepingCapacity: true)
-            orderStart = 0
             targetsByUser.removeAll(keepingCapacity: true)
             usersByTarget.removeAll(keepingCapacity: true)
             staleIndexEntries = 0
             return
-        }
-        if orderStart >= 4096 && orderStart * 2 >= order.count {
-            order.removeFirst(orderStart)
-            orderStart = 0
         }
         staleIndexEntries += plan.entries.count
         if staleIndexEntries > max(states.count, 4096) { rebuildIndexes() }
@@ -132,9 +149,11 @@ struct PendingPairs: Sendable {
 struct MaterializationPlan: Sendable {
     /// The states, sorted by key.
     var entries: [(key: PairKey, state: PairState)]
-    /// The `follow_pairs_progress.seq` to write with them: every audit entry up to it is
-    /// in `follow_pairs` once they are.
-    var progress: Int64
+    /// The `follow_pairs_progress.seq` to write with them, when it moves: every audit
+    /// entry up to it is in `follow_pairs` once they are.
+    var progress: Int64?
+    /// Where the sweep goes on; nil when this plan ends it.
+    var nextUser: Int64?
 }
 
 /// How many users each user follows and is followed by (users with none are absent).
