@@ -16,7 +16,7 @@ Every follow must be answered with code 0 and no socket error: the script prints
 refused codes and exits 1 otherwise. `--ci` is a short run on the debug build that only
 checks that (the ratio means nothing on a debug build).
 
-Usage: scripts/bench-http.sh [--duration 10] [--users 1000] [--save FILE] | --ci
+Usage: scripts/bench-http.sh [--duration 10] [--users 1000] [--save FILE] [--keep] | --ci
 """
 import argparse
 import json
@@ -96,6 +96,9 @@ def main():
     parser.add_argument("--debug", action="store_true", help="use the debug build")
     parser.add_argument("--ci", action="store_true", help="short run on the debug build: only checks every answer is 0")
     parser.add_argument("--save", help="write the figures as JSON to this file")
+    parser.add_argument("--binary", help="the signed-follow executable to measure (default: the build's; implies --no-build)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the work directory (database, load files, the server's log) and print its path")
     parser.add_argument("--soak", type=int, default=0,
                         help="then drive the load for this many seconds more (the fresh follows, then their replays) "
                              "and sample the server's resident memory every 5 s")
@@ -105,9 +108,9 @@ def main():
         args.requests = args.requests or 3000
     configuration = "debug" if args.debug else "release"
     subprocess.run([os.path.join(HERE, "install-packages.sh"), "wrk", "libsecp256k1-dev", "pkg-config"], check=True)
-    if not args.no_build:
+    if not args.no_build and not args.binary:
         servicelib.build(configuration)
-    executable = servicelib.binary(configuration)
+    executable = args.binary or servicelib.binary(configuration)
 
     work = tempfile.mkdtemp(prefix="signed-follow-bench-")
     program = os.path.join(work, "recover_rate")
@@ -174,7 +177,10 @@ def main():
     if bad:
         print(f"bench-http: {bad} answers were not code 0 (see {server.log_path})")
         sys.exit(1)
-    subprocess.run(["rm", "-rf", work])
+    if args.keep:
+        print(f"bench-http: kept {work}")
+    else:
+        subprocess.run(["rm", "-rf", work])
 
 
 if __name__ == "__main__":
