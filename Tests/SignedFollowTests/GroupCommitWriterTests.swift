@@ -4,7 +4,6 @@ import Keccak
 import Logging
 import ServiceLifecycle
 @testable import SignedFollow
-import Synchronization
 import Testing
 import WalletCrypto
 
@@ -113,20 +112,6 @@ final class GroupCommitWriterTests: Sendable {
             #expect(list.totalCount == 10)
             #expect(list.entries.map(\.user.userid) == followers.reversed())
         }
-    }
-
-    @Test("the writer's loop runs on its own thread, not on the cooperative pool")
-    func loopRunsOnItsOwnThread() async throws {
-        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
-        let threads = ThreadNames()
-        // The observer is called by the loop right after each commit resumed it.
-        let writer = GroupCommitWriter(store: store, logger: storeTestLogger, observer: { _ in threads.record() })
-        try await withRunningWriter(writer) { writer in
-            let first = try await writer.submit(.follow("user:a", "user:b", at: 10))
-            let second = try await writer.submit(.follow("user:b", "user:a", at: 10))
-            #expect([first, second] == [.applied(following: true), .applied(following: true)])
-        }
-        #expect(threads.names == ["follow-writer", "follow-writer"])
     }
 
     @Test("200 concurrent submits get their own outcomes and share two transactions")
@@ -345,13 +330,6 @@ private func withRunningWriter(
             throw error
         }
     }
-}
-
-/// The names of the threads a callback ran on.
-private final class ThreadNames: Sendable {
-    private let recorded = Mutex<[String]>([])
-    var names: [String] { recorded.withLock { $0 } }
-    func record() { recorded.withLock { $0.append(Thread.current.name ?? "") } }
 }
 
 /// Runs `writer` while `body` runs, then shuts it down and waits for `run()`.

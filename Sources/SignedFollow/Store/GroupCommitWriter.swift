@@ -125,16 +125,6 @@ public final class GroupCommitWriter: Service, Sendable {
         let started = state.withLock { $0.start() }
         precondition(started, "GroupCommitWriter.run() called more than once")
         logger.debug("writer started", metadata: ["max_batch_size": "\(maxBatchSize)"])
-        // The loop runs on a thread of its own, so that it resumes at once after each
-        // commit instead of queueing behind the pool's verifications.
-        let executor = DedicatedThreadExecutor(name: "follow-writer")
-        defer { executor.stop() }
-        await withTaskExecutorPreference(executor) { await self.loop() }
-        logger.debug("writer stopped", metadata: ["transactions": "\(transactionCount)"])
-    }
-
-    /// The loop of ``run()``.
-    private func loop() async {
         await withTaskCancellationOrGracefulShutdownHandler {
             while let work = await nextWork() {
                 switch work {
@@ -152,6 +142,7 @@ public final class GroupCommitWriter: Service, Sendable {
         } onCancelOrGracefulShutdown: {
             self.beginShutdown()
         }
+        logger.debug("writer stopped", metadata: ["transactions": "\(transactionCount)"])
     }
 
     /// Stops taking submissions; ``run()`` returns once it has drained the queue.
