@@ -372,7 +372,7 @@ func pipeline(_ options: Options) async throws -> [String: Any] {
         signatures: try decoded.map { try RecoverableSignature(hex: $0.didSignature).rawRepresentation },
         messageHashes: decoded.map { PersonalMessage.hash($0.signContent) })
     for index in stride(from: 0, to: decoded.count, by: max(1, decoded.count / 200)) {
-        check(raw.address(index) == decoded[index].didAddress.rawRepresentation, "raw recovery \(index) does not give the signer")
+        check(.eth(try! EthereumAddress(rawRepresentation: raw.address(index))) == decoded[index].didAddress, "raw recovery \(index) does not give the signer")
     }
     log("setup: \(options.users) users, \(options.follows) signed follows (mean body \(format(meanBody, 0)) B) in \(format(wallSeconds() - setupStart, 1)) s")
 
@@ -509,7 +509,7 @@ func stageBreakdown(
             time(count) {
                 for request in requests {
                     let signature = try! RecoverableSignature(hex: request.didSignature)
-                    check(try! signature.recoverAddress(personalMessage: request.signContent.utf8) == request.didAddress,
+                    check(.eth(try! signature.recoverAddress(personalMessage: request.signContent.utf8)) == request.didAddress,
                           "recoverAddress does not give the did address")
                 }
             }
