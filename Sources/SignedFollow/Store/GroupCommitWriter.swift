@@ -48,9 +48,8 @@ public final class GroupCommitWriter: Service, Sendable {
     /// them when no submission has come for `idleMaterializeDelay`. `observer`, when given, is told of
     /// every transaction once it committed or failed.
     ///
-    /// The chunks keep each of those writes short (about 2 ms for 512 pairs here), so
-    /// that a commit never waits long behind one (BENCHMARKS.md, "Load, crashes and
-    /// memory").
+    /// The chunks keep each of those writes short, so that a commit never waits long
+    /// behind one (BENCHMARKS.md, "Pending pairs in chunks").
     ///
     /// The idle delay matters under load: right after a commit the queue is often empty
     /// for a moment (every waiting request was in that transaction, and the next ones are
@@ -58,7 +57,7 @@ public final class GroupCommitWriter: Service, Sendable {
     /// cost a random-page write per pair and hold the next commit back. Reads see pending
     /// pairs anyway, so waiting changes no answer.
     public convenience init(
-        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384, materializeChunk: Int = 512,
+        store: FollowStore, maxBatchSize: Int = 1024, materializeThreshold: Int = 16384, materializeChunk: Int = 256,
         idleMaterializeDelay: Duration = .milliseconds(50), logger: Logger, observer: TransactionObserver? = nil
     ) {
         self.init(
@@ -68,7 +67,7 @@ public final class GroupCommitWriter: Service, Sendable {
     }
 
     init(
-        store: FollowStore, maxBatchSize: Int, materializeThreshold: Int = 16384, materializeChunk: Int = 512,
+        store: FollowStore, maxBatchSize: Int, materializeThreshold: Int = 16384, materializeChunk: Int = 256,
         idleMaterializeDelay: Duration = .milliseconds(50), logger: Logger,
         beforeTransaction: (@Sendable (Int) async -> Void)?, observer: TransactionObserver? = nil
     ) {
