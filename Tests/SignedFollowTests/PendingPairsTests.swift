@@ -150,6 +150,8 @@ final class ReadsDuringMaterialisationTests: Sendable {
         #expect(list.totalCount == 3)
     }
 
+    // A smoke test of the real interleaving (and of the locked fallback): the race it
+    // looks for is rare here, so `overtakenSnapshotIsReadAgain` is the test that forces it.
     @Test("lists and stats read while pairs are materialised a few at a time agree with themselves")
     func listsAgreeWhileMaterialising() async throws {
         let store = try FollowStore(path: path, logger: storeTestLogger)

@@ -138,18 +138,18 @@ extension FollowStore {
     /// read transaction of `follow_pairs`, done again when a materialisation began
     /// meanwhile (see the top of this file).
     func pairViewRead<T: Sendable>(_ owner: Int64, _ body: (PairView) throws -> T) throws -> T {
+        func read(_ snapshot: PairOverlay) throws -> T {
+            try snapshotRead { db in try body(PairView(owner: owner, snapshot: snapshot, db)) }
+        }
         for _ in 0..<3 {
             let snapshot = pending.withLock { $0.overlay(of: owner) }
             afterNextPairSnapshot.withLock { $0.take() }?()
-            let result = try snapshotRead { db in try body(PairView(owner: owner, snapshot: snapshot, db)) }
+            let result = try read(snapshot)
             if pending.withLock({ $0.epoch }) == snapshot.epoch { return result }
         }
         // Materialisations keep beginning: hold them back for one read. Commits wait for
         // the lock too, but the read never waits for the writer.
-        return try pending.withLock { pending in
-            let snapshot = pending.overlay(of: owner)
-            return try snapshotRead { db in try body(PairView(owner: owner, snapshot: snapshot, db)) }
-        }
+        return try pending.withLock { pending in try read(pending.overlay(of: owner)) }
     }
 }
 

@@ -5,8 +5,8 @@ import Synchronization
 // `follow_pairs` brought up to date from the audit log: pending pair states written in
 // transactions sorted by key, so that a page of the table and of its indexes is written
 // once for many changes; under load a few hundred at a time, whole users in order of
-// number, so that no such transaction holds the next commit back for long; and, on open, the pairs of audit rows
-// a crash left unmaterialised.
+// number, so that no such transaction holds the next commit back for long; and, on open,
+// the pairs of audit rows a crash left unmaterialised.
 
 extension FollowStore {
     /// The number of pairs whose state is committed in audit rows but not yet in

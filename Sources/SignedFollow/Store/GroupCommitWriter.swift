@@ -45,8 +45,8 @@ public final class GroupCommitWriter: Service, Sendable {
     /// writes pending pairs to `follow_pairs`: after a commit that leaves
     /// `materializeThreshold` pairs or more pending, enough of them (whole users, in order
     /// of number) to bring the count `materializeChunk` under the threshold; and all of
-    /// them when no submission has come for `idleMaterializeDelay`. `observer`, when given, is told of
-    /// every transaction once it committed or failed.
+    /// them when no submission has come for `idleMaterializeDelay`. `observer`, when
+    /// given, is told of every transaction once it committed or failed.
     ///
     /// The chunks keep each of those writes short, so that a commit never waits long
     /// behind one (BENCHMARKS.md, "Pending pairs in chunks").

@@ -191,9 +191,9 @@ struct FollowTotals: Sendable {
 struct PairOverlay: Sendable {
     /// ``PendingPairs/epoch`` when the snapshot was taken.
     var epoch: UInt64
-    /// How many users the user follows, as of `throughSeq`.
+    /// How many users the user follows, at the snapshot.
     var following: Int
-    /// How many users follow the user, as of `throughSeq`.
+    /// How many users follow the user, at the snapshot.
     var followers: Int
     /// The user's pending pairs, by target number.
     var outgoing: [Int64: PairState] = [:]
