@@ -1,4 +1,5 @@
 import NIOCore
+import SignedFollow
 
 /// A `data` payload that writes its own JSON.
 ///
@@ -35,9 +36,32 @@ struct JSONOutput {
         buffer.writeStaticString(text)
     }
 
-    /// Appends a decimal integer.
+    /// Appends bytes that are JSON text already, such as a ``UserCard``'s members.
+    mutating func raw(bytes: [UInt8]) {
+        buffer.writeBytes(bytes)
+    }
+
+    /// Appends a decimal integer, its digits written straight into the buffer.
     mutating func integer(_ value: some BinaryInteger) {
-        buffer.writeString(String(value))
+        guard let value = Int64(exactly: value) else {
+            buffer.writeString(String(value))
+            return
+        }
+        var magnitude = value.magnitude
+        // 19 digits at most, and a minus sign.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "-")
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(digits)[start...]))
+        }
     }
 
     /// Appends `true` or `false`.
@@ -50,24 +74,12 @@ struct JSONOutput {
         if let value { integer(value) } else { raw("null") }
     }
 
-    /// Appends `text` as a JSON string (RFC 8259), escaped as `JSONEncoder` escapes it:
-    /// `"` and `\` with a backslash; backspace, tab, line feed, form feed and carriage
-    /// return as `\b` `\t` `\n` `\f` `\r`; the other control characters as `\u00xx`
-    /// (lowercase hex); everything else, `/` and non-ASCII UTF-8 included, as is.
+    /// Appends `text` as a JSON string (RFC 8259), escaped as `JSONEncoder` escapes it
+    /// (``JSONEscaping``).
     mutating func string(_ text: String) {
         buffer.writeInteger(UInt8(ascii: "\""))
         var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[start..<index])))
-                writeEscaped(byte)
-                start = index + 1
-            }
-            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[start...])))
-        }
+        text.withUTF8 { utf8 in JSONEscaping.escape(utf8) { buffer.writeBytes($0) } }
         buffer.writeInteger(UInt8(ascii: "\""))
     }
 
@@ -80,22 +92,4 @@ struct JSONOutput {
         }
         buffer.writeInteger(UInt8(ascii: "]"))
     }
-
-    private mutating func writeEscaped(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): raw("\\\"")
-        case UInt8(ascii: "\\"): raw("\\\\")
-        case 0x08: raw("\\b")
-        case 0x09: raw("\\t")
-        case 0x0A: raw("\\n")
-        case 0x0C: raw("\\f")
-        case 0x0D: raw("\\r")
-        default:
-            raw("\\u00")
-            buffer.writeInteger(Self.hexDigits[Int(byte >> 4)])
-            buffer.writeInteger(Self.hexDigits[Int(byte & 0x0F)])
-        }
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

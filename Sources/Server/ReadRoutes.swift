@@ -70,11 +70,7 @@ struct ReadRoutes: Sendable {
         guard let listed = try store.followList(kind, of: userid, page: page.page, size: page.size) else {
             throw RequestError(.userNotRegistered, "userid is not registered")
         }
-        let users = listed.entries.map { entry in
-            ListedUser(
-                userid: entry.user.userid, follow_status: entry.relation.rawValue, wallet_type: entry.user.didType,
-                wallet_address: entry.user.didValue, followed_at: entry.followedAt)
-        }
+        let users = listed.entries.map(ListedUser.init(entry:))
         return APIResponse(code: .ok, msg: "ok", data: FollowListData(total_count: listed.totalCount, user_list: users))
             .makeResponse()
     }
@@ -103,27 +99,34 @@ struct FollowListData: JSONBody {
     var estimatedSize: Int { 48 + 200 * user_list.count }
 }
 
-/// A user of a list.
+/// A user of a list: `follow_status` and `followed_at` from the entry, then the members
+/// its card wrote once (`userid`, `wallet_address`, `wallet_type`), in the byte order of
+/// the names.
 struct ListedUser: JSONBody {
-    let userid: String
-    let follow_status: String
-    let wallet_type: String
-    let wallet_address: String
-    let followed_at: Int64
+    let entry: FollowListEntry
 
     func write(to json: inout JSONOutput) {
-        json.raw("{\"follow_status\":")
-        json.string(follow_status)
-        json.raw(",\"followed_at\":")
-        json.integer(followed_at)
-        json.raw(",\"userid\":")
-        json.string(userid)
-        json.raw(",\"wallet_address\":")
-        json.string(wallet_address)
-        json.raw(",\"wallet_type\":")
-        json.string(wallet_type)
+        switch entry.relation {
+        case .following: json.raw("{\"follow_status\":\"following\",\"followed_at\":")
+        case .follower: json.raw("{\"follow_status\":\"follower\",\"followed_at\":")
+        case .followEach: json.raw("{\"follow_status\":\"follow_each\",\"followed_at\":")
+        }
+        json.integer(entry.followedAt)
+        json.raw(",")
+        json.raw(bytes: entry.user.jsonMembers)
         json.raw("}")
     }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(entry.relation.rawValue, forKey: .follow_status)
+        try container.encode(entry.followedAt, forKey: .followed_at)
+        try container.encode(entry.user.userid, forKey: .userid)
+        try container.encode(entry.user.didValue, forKey: .wallet_address)
+        try container.encode(entry.user.didType, forKey: .wallet_type)
+    }
+
+    private enum CodingKeys: String, CodingKey { case follow_status, followed_at, userid, wallet_address, wallet_type }
 }
 
 /// `data` of `follow_status`.

@@ -40,9 +40,11 @@ struct APIResponseJSONTests {
 
     @Test("every payload is written with JSONEncoder's bytes, members sorted, whatever its strings hold", arguments: tricky)
     func sameBytesAsJSONEncoder(_ text: String) throws {
-        let user = ListedUser(
-            userid: text, follow_status: "follow_each", wallet_type: text, wallet_address: text, followed_at: 1_700_000_009_000)
-        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowListData(total_count: 2, user_list: [user, user])))
+        let card = UserCard(userid: text, didType: text, didValue: text)
+        let users = [FollowRelation.following, .follower, .followEach].enumerated().map { position, relation in
+            ListedUser(entry: FollowListEntry(user: card, relation: relation, followedAt: 1_700_000_009_000 - Int64(position)))
+        }
+        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowListData(total_count: 3, user_list: users)))
         try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowListData(total_count: 0, user_list: [])))
         try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowStatusData(
             is_following: true, is_followed_by: false, followed_at: -1)))

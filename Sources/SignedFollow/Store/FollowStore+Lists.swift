@@ -40,12 +40,19 @@ public enum FollowRelation: String, Sendable, Equatable {
 /// One user of a list.
 public struct FollowListEntry: Sendable, Equatable {
     /// The listed user.
-    public var user: StoredUser
+    public var user: UserCard
     /// How they relate to the list's user.
     public var relation: FollowRelation
     /// When the relation the list is about began, ms: the follow's signed timestamp (for
     /// `follow_each`, the later of the two follows).
     public var followedAt: Int64
+
+    /// An entry with every field given.
+    public init(user: UserCard, relation: FollowRelation, followedAt: Int64) {
+        self.user = user
+        self.relation = relation
+        self.followedAt = followedAt
+    }
 }
 
 /// One page of a list and the size of the whole list.
@@ -86,7 +93,7 @@ extension FollowStore {
         let rows = try pairViewRead(owner) { view in
             try (view.total(kind), overflow ? [] : view.page(kind, offset: offset, size: size))
         }
-        let users = registry.users(numbers: rows.1.map(\.other))
+        let users = registry.cards(numbers: rows.1.map(\.other))
         var entries: [FollowListEntry] = []
         entries.reserveCapacity(rows.1.count)
         for (row, user) in zip(rows.1, users) {

@@ -14,10 +14,9 @@ final class Registry: Sendable {
         var users: [String: StoredUser] = [:]
         /// userid to `users.user_no`, the number that `follow_pairs` and `audit_log` use.
         var numbers: [String: Int64] = [:]
-        /// `users.user_no` to the user, the same records as `users`: a list page looks its
-        /// users up by number, one search each instead of a number-to-userid search and a
-        /// userid search (BENCHMARKS.md, "Read path").
-        var usersByNumber: [Int64: StoredUser] = [:]
+        /// `users.user_no` to the user's card: a list page looks its users up by number,
+        /// one search each, and copies one reference per user (BENCHMARKS.md, "Read path").
+        var cardsByNumber: [Int64: UserCard] = [:]
         /// `did_type:did_value` to userid.
         var owners: [String: String] = [:]
         /// userid to session key (64 lowercase hex) to expiry.
@@ -37,7 +36,7 @@ final class Registry: Sendable {
                 didPubkey: row[6])
             loaded.users[user.userid] = user
             loaded.numbers[user.userid] = row[5]
-            loaded.usersByNumber[row[5]] = user
+            loaded.cardsByNumber[row[5]] = UserCard(user)
             loaded.owners[Self.didKey(user.didType, user.didValue)] = user.userid
         }
         let sessions = try Row.fetchCursor(db, sql: "SELECT userid, pubkey, expires_at FROM session_keys")
@@ -56,9 +55,10 @@ final class Registry: Sendable {
         state.withLock { $0.numbers[userid] }
     }
 
-    /// The committed users with these numbers, in the same order, under one lock.
-    func users(numbers: [Int64]) -> [StoredUser?] {
-        state.withLock { state in numbers.map { state.usersByNumber[$0] } }
+    /// The cards of the committed users with these numbers, in the same order, under one
+    /// lock.
+    func cards(numbers: [Int64]) -> [UserCard?] {
+        state.withLock { state in numbers.map { state.cardsByNumber[$0] } }
     }
 
     /// The numbers of the committed users `userid` and `targetUserid`, under one lock.
@@ -104,7 +104,7 @@ final class Registry: Sendable {
                         didPubkey: registration.didPubkey)
                     state.users[registration.userid] = user
                     // Numbers are merged above: a new user's is in `newNumbers`, a rotated one's was there.
-                    if let number = state.numbers[registration.userid] { state.usersByNumber[number] = user }
+                    if let number = state.numbers[registration.userid] { state.cardsByNumber[number] = UserCard(user) }
                     state.owners[Self.didKey(registration.didType, registration.didValue)] = registration.userid
                 case .login(let binding):
                     state.sessions[binding.userid, default: [:]][binding.sessionPubkey] = binding.expiresAt
