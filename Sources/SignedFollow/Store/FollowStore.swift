@@ -24,6 +24,8 @@ public final class FollowStore: Sendable {
     let logger: Logger
     /// Users, dids and session keys in memory, for verification lookups.
     let registry: Registry
+    /// The connections of the hot reads (``statementRead(_:)``, ``snapshotRead(_:)``).
+    let readers: ReaderConnections
     /// Pair states committed in audit rows and not yet in `follow_pairs`.
     let pending = Mutex(PendingPairs())
     /// Copies the WAL into the database file beside the writer.
@@ -63,6 +65,7 @@ public final class FollowStore: Sendable {
         }
         try StoreSchema.migrator.migrate(pool)
         checkpointer = try WALCheckpointer(path: path, logger: logger)
+        readers = ReaderConnections(path: path, configuration: configuration, fallback: pool)
         serverKey = try pool.write(StoreSchema.loadOrCreateServerKey)
         registry = try pool.read { db in try Registry(db) }
         self.logger = logger
@@ -73,6 +76,7 @@ public final class FollowStore: Sendable {
     /// Closes every connection. Later calls throw.
     public func close() throws {
         checkpointer.stop()
+        try readers.close()
         try pool.close()
     }
 
