@@ -110,7 +110,7 @@ public final class FollowStore: Sendable {
         let key = PairKey(userNo: userNo, targetNo: targetNo)
         // Pending first: a state leaves the pending pairs only after `follow_pairs` has it.
         if let state = pending.withLock({ $0.states[key] }) { return state }
-        return try pool.read { db in try Self.fetchPair(key, db) }
+        return try statementRead { db in try Self.fetchPair(key, db) }
     }
 
     /// True when a registration or follow with this nonce and this signed timestamp was
