@@ -4,7 +4,7 @@ import Synchronization
 // The reads of PROTOCOL.md section 8: follow lists with exact totals, follow stats and the
 // status of a pair.
 //
-// Lists come from `follow_pairs` through the reader pool, newest first by `followed_at`
+// Lists come from `follow_pairs` through the read-only connections, newest first by `followed_at`
 // (ties: the higher user number, the later registration, first), with the pending pair
 // states of the listed user laid over them. A read takes the pending states touching its
 // user and the totals from one snapshot (under the pending lock), then reads in one read

@@ -1,7 +1,7 @@
 import GRDB
 
 extension FollowStore {
-    /// Reads the schema's first row through the reader pool: the cheapest read that still
+    /// Reads the schema's first row through the read-only connections: the cheapest read that still
     /// touches the database file. Throws when the database does not answer (closed,
     /// missing, unreadable).
     public func checkReadable() throws {

@@ -2,7 +2,7 @@ import GRDB
 import Synchronization
 
 /// Users, did bindings and session keys, mirrored in memory from the committed state, so
-/// that verification looks them up without a trip to the reader pool (a GRDB read costs
+/// that verification looks them up without a trip to the database (a GRDB read costs
 /// 15 to 35 us, a dictionary lookup well under one; BENCHMARKS.md, "Write path").
 ///
 /// Loaded when the store opens and updated by ``FollowStore/apply(_:)`` after each
