@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import servicelib  # noqa: E402
@@ -98,7 +99,8 @@ def main():
     parser.add_argument("--save", help="write the figures as JSON to this file")
     parser.add_argument("--binary", help="the signed-follow executable to measure (default: the build's; implies --no-build)")
     parser.add_argument("--keep", action="store_true",
-                        help="keep the work directory (database, load files, the server's log) and print its path")
+                        help="keep the work directory (database, load files, the server's log, its /metrics at the "
+                             "end) and print its path")
     parser.add_argument("--soak", type=int, default=0,
                         help="then drive the load for this many seconds more (the fresh follows, then their replays) "
                              "and sample the server's resident memory every 5 s")
@@ -147,6 +149,10 @@ def main():
         half_rate = max(1, int(saturation["accepted_per_s"] / 2))
         half = wrk(half_file, args.port, args.duration, args.threads, args.connections, rate=half_rate)
         soak = run_soak(load, server, args) if args.soak else None
+        if args.keep:
+            with urllib.request.urlopen(server.url + "/metrics", timeout=10) as answer, \
+                    open(os.path.join(work, "metrics.txt"), "wb") as out:
+                out.write(answer.read())
     finally:
         server.stop()
 
