@@ -78,6 +78,41 @@ final class GroupCommitWriterTests: Sendable {
         }
     }
 
+    @Test("an idle writer writes pending pairs a chunk at a time, one after another, and commits a submission between two")
+    func idleFlushInChunks() async throws {
+        let followers = (1...20).map { "user:\($0)" }
+        try StoreFixture.registerUsers(["user:0"] + followers, in: store)
+        for (offset, follower) in followers.enumerated() {
+            #expect(try store.apply(.follow(follower, "user:0", at: 10 + Int64(offset))) == .applied(following: true))
+        }
+        #expect(store.pendingPairCount == 20)
+        // The first chunk goes through, the second waits at the gate.
+        let gate = TransactionGate()
+        await gate.release()
+        let writer = GroupCommitWriter(
+            store: store, maxBatchSize: 256, idleMaterializeDelay: .milliseconds(10), idleMaterializeChunk: 3,
+            logger: storeTestLogger, beforeTransaction: nil, beforeMaterialization: { await gate.arrive(0) })
+        try await withRunningWriter(writer) { writer in
+            // Idle from the start: a flush of twenty users, three or more a chunk.
+            try await eventually { await gate.arrivals == 2 }
+            let pendingAfterOneChunk = store.pendingPairCount
+            #expect((1...17).contains(pendingAfterOneChunk))
+            async let submitted = writer.submit(.follow("user:0", "user:1", at: 100))
+            try await eventually { writer.queuedWriteCount == 1 }
+            await gate.release()
+            #expect(try await submitted == .applied(following: true))
+            // Committed before the flush ended: pairs still wait (the follow's among them).
+            #expect(store.pendingPairCount > 0)
+            await gate.open()
+            try await eventually { store.pendingPairCount == 0 }
+            #expect(await gate.arrivals >= 3)
+            let list = try #require(try store.followList(.followers, of: "user:0", page: 1, size: 100))
+            #expect(list.entries.map(\.user.userid) == followers.reversed())
+            let rows = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM follow_pairs")! }
+            #expect(rows == 21)
+        }
+    }
+
     @Test("under load the writer writes pending pairs a chunk at a time, and lists stay exact")
     func writerMaterializesInChunks() async throws {
         let followers = (1...10).map { "user:\($0)" }
