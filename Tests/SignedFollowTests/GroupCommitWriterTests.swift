@@ -129,7 +129,8 @@ final class GroupCommitWriterTests: Sendable {
                     timestamp += 1
                     let outcome = try await writer.submit(.follow(follower, target, at: timestamp))
                     #expect(outcome == .applied(following: true))
-                    // A commit that leaves 8 pending writes 3 or more (after its answers).
+                    // A commit that leaves 8 pending owes a chunk of 3 or more, written
+                    // before the next commit: the count never passes 8.
                     #expect(store.pendingPairCount <= 8)
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Keccak
+import Logging
 import Synchronization
 
 // The write path: the ordering, replay and binding rules of PROTOCOL.md sections 2 to 4,
@@ -23,9 +24,30 @@ extension FollowStore {
     }
 
     /// ``apply(_:)`` on GRDB's writer queue, suspending instead of blocking a thread of
-    /// the cooperative pool while SQLite syncs the file. Returns once committed.
-    func applySuspending(_ writes: [PendingWrite]) async throws -> [WriteOutcome] {
-        try await pool.writeWithoutTransaction { db in try self.commit(writes, db) }
+    /// the cooperative pool while SQLite syncs the file; returns once committed. When
+    /// `chunk` is given, at least that many pending pairs are first written to
+    /// `follow_pairs` in a transaction of their own: one trip to the writer queue for
+    /// both, so the writer's loop is not resumed once more in between behind the
+    /// verifications (BENCHMARKS.md, "Where a follow's time goes"). A failed chunk is
+    /// logged and leaves its pairs pending; the writes go on. Returns the outcomes and how
+    /// long the chunk took.
+    func applySuspending(
+        _ writes: [PendingWrite], materializingFirst chunk: Int?
+    ) async throws -> (outcomes: [WriteOutcome], chunkDuration: Duration) {
+        try await pool.writeWithoutTransaction { db in
+            let clock = ContinuousClock()
+            let start = clock.now
+            if let chunk {
+                do {
+                    try self.materializePairs(atLeast: chunk, db)
+                } catch {
+                    self.logger.error(
+                        "writing pending pairs failed; they stay pending", metadata: ["error": "\(String(reflecting: error))"])
+                }
+            }
+            let chunkDuration = clock.now - start
+            return (try self.commit(writes, db), chunkDuration)
+        }
     }
 
     /// Makes the next `count` transactions throw after applying their writes, so that

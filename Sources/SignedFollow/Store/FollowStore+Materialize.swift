@@ -40,7 +40,7 @@ extension FollowStore {
     /// `synchronous = FULL` syncs it as well. Replaying audit rows over pair states that
     /// already reflect some of them gives the same states (``PairState/after(_:follow:timestamp:)``
     /// keeps the start of a follow that continues), so the mark may lag safely.
-    private func materializePairs(atLeast count: Int, _ db: Database) throws {
+    func materializePairs(atLeast count: Int, _ db: Database) throws {
         guard let plan = pending.withLock({ $0.beginMaterializing(atLeast: count) }) else { return }
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
         defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }

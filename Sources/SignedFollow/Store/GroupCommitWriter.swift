@@ -45,9 +45,10 @@ public final class GroupCommitWriter: Service, Sendable {
 
     /// A writer for `store` whose transactions carry at most `maxBatchSize` writes (a
     /// single `submit(batch:)` larger than that still commits whole, alone), and which
-    /// writes pending pairs to `follow_pairs`: after a commit that leaves
-    /// `materializeThreshold` pairs or more pending, enough of them (whole users, in order
-    /// of number) to bring the count `materializeChunk` under the threshold; and all of
+    /// writes pending pairs to `follow_pairs`: when a commit leaves `materializeThreshold`
+    /// pairs or more pending, enough of them (whole users, in order of number) to bring the
+    /// count `materializeChunk` under the threshold, in a transaction of their own just
+    /// before the next commit, on the same trip to the writer queue; and all of
     /// them when no submission has come for `idleMaterializeDelay`, `idleMaterializeChunk`
     /// or more at a time, committing whatever was submitted meanwhile between two chunks.
     /// `observer`, when given, is told of every transaction once it committed or failed.
@@ -139,16 +140,17 @@ public final class GroupCommitWriter: Service, Sendable {
             // Between the chunks of an idle flush, the next one follows at once unless a
             // submission came.
             var flushing = false
+            // A chunk owed by the last commit, written just before the next one.
+            var owedChunk: Int?
             while let work = await nextWork(flushing: flushing) {
                 switch work {
                 case .batch(let batch):
                     flushing = false
-                    await commit(batch)
+                    await commit(batch, materializingFirst: owedChunk)
                     let pendingPairs = store.pendingPairCount
-                    if pendingPairs >= materializeThreshold {
-                        await materializePairs(atLeast: pendingPairs - materializeThreshold + materializeChunk)
-                    }
+                    owedChunk = pendingPairs >= materializeThreshold ? pendingPairs - materializeThreshold + materializeChunk : nil
                 case .idle:
+                    owedChunk = nil
                     // A failed chunk ends the flush: the pairs wait for the next idle spell.
                     flushing = await materializePairs(atLeast: idleMaterializeChunk) && store.pendingPairCount > 0
                 }
@@ -227,8 +229,9 @@ public final class GroupCommitWriter: Service, Sendable {
         }
     }
 
-    /// One transaction for all of `batch`; every waiter is resumed exactly once.
-    private func commit(_ batch: Batch) async {
+    /// One transaction for all of `batch`, after a chunk of pending pairs when one is owed;
+    /// every waiter is resumed exactly once.
+    private func commit(_ batch: Batch, materializingFirst chunk: Int?) async {
         if Task.isCancelled {
             for waiter in batch.waiters { waiter.fail(WriterError.unavailable) }
             return
@@ -240,8 +243,10 @@ public final class GroupCommitWriter: Service, Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            outcomes = try await store.applySuspending(writes)
-            observer?(TransactionReport(writes: writes.count, duration: clock.now - start, committed: true))
+            let applied = try await store.applySuspending(writes, materializingFirst: chunk)
+            outcomes = applied.outcomes
+            observer?(TransactionReport(
+                writes: writes.count, duration: clock.now - start - applied.chunkDuration, committed: true))
         } catch {
             observer?(TransactionReport(writes: writes.count, duration: clock.now - start, committed: false))
             logger.error(
@@ -267,7 +272,8 @@ public final class GroupCommitWriter: Service, Sendable {
 public struct TransactionReport: Sendable, Equatable {
     /// The number of writes it carried.
     public var writes: Int
-    /// From the start of the transaction to its commit (or failure), disk sync included.
+    /// From the start of the transaction to its commit (or failure), disk sync and the trip
+    /// to the writer queue included, a chunk of pending pairs written before it not.
     public var duration: Duration
     /// False when it failed and rolled back.
     public var committed: Bool
