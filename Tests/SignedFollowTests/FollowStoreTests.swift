@@ -46,6 +46,16 @@ final class FollowStoreTests: Sendable {
         #expect(try store.auditHead() == nil)
     }
 
+    @Test("writing pending pairs (with synchronous NORMAL) leaves the writer's connection at synchronous FULL")
+    func materialisationRestoresFullSync() throws {
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .applied(following: true))
+        #expect(store.pendingPairCount == 1)
+        try store.materializePairs()
+        #expect(store.pendingPairCount == 0)
+        #expect(try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)  // FULL
+    }
+
     @Test("reopening a file keeps its data, its migrations and the server key")
     func reopenKeepsDataAndServerKey() throws {
         let alice = StoreFixture.registration("user:alice")

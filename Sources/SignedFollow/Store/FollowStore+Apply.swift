@@ -43,6 +43,8 @@ extension FollowStore {
                 } catch {
                     self.logger.error(
                         "writing pending pairs failed; they stay pending", metadata: ["error": "\(String(reflecting: error))"])
+                    // The writes must not commit without their sync: when this fails, they fail.
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
                 }
             }
             let chunkDuration = clock.now - start

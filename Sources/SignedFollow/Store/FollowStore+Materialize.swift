@@ -43,7 +43,19 @@ extension FollowStore {
     func materializePairs(atLeast count: Int, _ db: Database) throws {
         guard let plan = pending.withLock({ $0.beginMaterializing(atLeast: count) }) else { return }
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+        do {
+            try writeChunk(plan, db)
+        } catch {
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            throw error
+        }
+        // Not `try?`: a commit after a failed restore would be acknowledged without its sync.
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        pending.withLock { $0.finishMaterializing(plan) }
+    }
+
+    /// The transaction of ``materializePairs(atLeast:_:)``: `plan`'s states and its mark.
+    private func writeChunk(_ plan: MaterializationPlan, _ db: Database) throws {
         try db.inTransaction(.immediate) {
             let upsert = try RawStatement(db, sql: """
                 INSERT INTO follow_pairs (user_no, target_no, following, latest_timestamp, latest_is_cancel, followed_at)
@@ -67,7 +79,6 @@ extension FollowStore {
             }
             return .commit
         }
-        pending.withLock { $0.finishMaterializing(plan) }
     }
 
     /// On open: replays the follows and cancels of audit rows after
