@@ -47,21 +47,11 @@ final class ReaderConnectionsTests: Sendable {
     func fallsBackBeyondTheMaximum() throws {
         let readers = readers(maximumCount: 1)
         defer { try? readers.close() }
-        let holding = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let held = BackgroundRead { () -> Int in
-            (try? readers.read { db in
-                holding.signal()
-                release.wait()
-                return try Self.total(db)
-            }) ?? -1
-        }
-        holding.wait()
+        let held = HeldRead(readers, Self.total)
         // The one connection is busy: this read must not wait for it.
         #expect(try readers.read(Self.total) == 1)
         #expect(readers.openedCount == 1)
-        release.signal()
-        #expect(held.join() == 1)
+        #expect(held.finish() == 1)
         #expect(try readers.read(Self.total) == 1)
         #expect(readers.openedCount == 1)
     }
@@ -76,40 +66,42 @@ final class ReaderConnectionsTests: Sendable {
     @Test("after close a read fails, and a read in progress finishes")
     func close() throws {
         let readers = readers()
-        let holding = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let held = BackgroundRead { () -> Int in
-            (try? readers.read { db in
-                holding.signal()
-                release.wait()
-                return try Self.total(db)
-            }) ?? -1
-        }
-        holding.wait()
+        let held = HeldRead(readers, Self.total)
         try readers.close()
         #expect(throws: DatabaseError.self) { try readers.read(Self.total) }
-        release.signal()
-        #expect(held.join() == 1)
+        #expect(held.finish() == 1)
         #expect(throws: DatabaseError.self) { try readers.read(Self.total) }
     }
 }
 
-/// A value computed on a thread of its own, so that a test can hold a read open while it
-/// reads beside it (a task of the cooperative pool must not block on a semaphore).
-private final class BackgroundRead<Value: Sendable>: Sendable {
-    private let result = Mutex<Value?>(nil)
+/// A read held open on a thread of its own, so that a test can read beside it (a task of
+/// the cooperative pool must not block on a semaphore).
+private final class HeldRead: Sendable {
+    private let result = Mutex<Int?>(nil)
+    private let inside = DispatchSemaphore(value: 0)
+    private let release = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ body: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async { self.finish(body()) }
+    /// Starts `read` through `readers`; returns once it holds its connection (or failed).
+    init(_ readers: ReaderConnections, _ read: @escaping @Sendable (Database) throws -> Int) {
+        DispatchQueue.global().async { self.run(readers, read) }
+        inside.wait()
     }
 
-    private func finish(_ value: Value) {
+    private func run(_ readers: ReaderConnections, _ read: @Sendable (Database) throws -> Int) {
+        let value = (try? readers.read { db in
+            inside.signal()
+            release.wait()
+            return try read(db)
+        }) ?? -1
+        if value == -1 { inside.signal() }  // it never got inside: do not leave init waiting
         result.withLock { $0 = value }
         done.signal()
     }
 
-    func join() -> Value {
+    /// Lets the read finish and returns what it read (-1 when it failed).
+    func finish() -> Int {
+        release.signal()
         done.wait()
         return result.withLock { $0! }
     }
