@@ -79,7 +79,7 @@ func answering(_ context: some RequestContext, _ handler: () async throws -> Res
     do {
         return try await handler()
     } catch let error as RequestError {
-        return APIResponse(error: error).makeResponse()
+        return APIResponse(error: error).makeResponse(headers: error.retryAfterSeconds.map { [.retryAfter: String($0)] } ?? [:])
     } catch let limited as RateLimited {
         return limited.response
     } catch let error as WriterError {

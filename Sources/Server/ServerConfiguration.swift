@@ -40,6 +40,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// 7), each a short string such as `SN_MAIN` or its felt in `0x` hex.
     /// `SIGNED_FOLLOW_STARKNET_CHAIN_IDS`, comma-separated, default `SN_MAIN,SN_SEPOLIA`.
     public var starknetChainIds = ["SN_MAIN", "SN_SEPOLIA"]
+    /// The bounds of the search for a follow nonce over an earlier timestamp (the
+    /// Flutter/Dart SDK's second clock read, PROTOCOL.md section 5a item 5): per user a
+    /// bucket of `SIGNED_FOLLOW_NONCE_SEARCH_BURST` searches (default 10; 0 turns the
+    /// search off) refilled at `SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR` (default 360), beyond
+    /// which such a follow answers 42901; for all users
+    /// `SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND` hashes a second (default 400000),
+    /// beyond which it answers 50301.
+    public var nonceSearch = NonceSearchLimits.default
     /// Bearer token for the audit export; nil disables the export.
     /// `SIGNED_FOLLOW_ADMIN_TOKEN`, default none. Never logged or printed.
     public var adminToken: String?
@@ -118,8 +126,30 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             starknetChainIds = names
         }
+        try readNonceSearchLimits(environment)
         if let token = environment["SIGNED_FOLLOW_ADMIN_TOKEN"], !token.isEmpty {
             adminToken = token
+        }
+    }
+
+    private mutating func readNonceSearchLimits(_ environment: [String: String]) throws(ConfigurationError) {
+        if let burst = environment["SIGNED_FOLLOW_NONCE_SEARCH_BURST"] {
+            guard let value = Int(burst), value >= 0 else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_NONCE_SEARCH_BURST", expected: "a number of searches, 0 to turn the search off")
+            }
+            nonceSearch.perUser.burst = value
+        }
+        if let rate = environment["SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR"] {
+            guard let value = Int(rate), value >= 1 else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR", expected: "a positive number of searches")
+            }
+            nonceSearch.perUser.perHour = value
+        }
+        if let rate = environment["SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND"] {
+            guard let value = Int(rate), value >= 1 else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND", expected: "a positive number of hashes")
+            }
+            nonceSearch.hashesPerSecond = value
         }
     }
 
@@ -131,6 +161,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         policy.allowedOrigins = allowedOrigins
         policy.requireUserSignature = requireUserSignature
         policy.starknetChainIds = starknetChainIds.compactMap(VerificationPolicy.starknetChainId)
+        policy.nonceSearch = nonceSearch
         return policy
     }
 
@@ -149,6 +180,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             "SIGNED_FOLLOW_RATE_LIMIT_BURST=\(rateLimit.burst)",
             "SIGNED_FOLLOW_RATE_LIMIT_PER_HOUR=\(rateLimit.perHour)",
             "SIGNED_FOLLOW_STARKNET_CHAIN_IDS=\(starknetChainIds.joined(separator: ","))",
+            "SIGNED_FOLLOW_NONCE_SEARCH_BURST=\(nonceSearch.perUser.burst)",
+            "SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR=\(nonceSearch.perUser.perHour)",
+            "SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND=\(nonceSearch.hashesPerSecond)",
             "SIGNED_FOLLOW_ADMIN_TOKEN=\(adminToken == nil ? "(not set: audit export disabled)" : "(set)")",
         ]
     }

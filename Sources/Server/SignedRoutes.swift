@@ -80,6 +80,7 @@ struct SignedRoutes: Sendable {
                 accepted.append((index, change))
                 results.append(nil)
             } catch let error as RequestError {
+                if let wait = error.retryAfterSeconds { retryAfter = min(retryAfter ?? wait, wait) }
                 results.append(BatchItemResult(target_userid: item.targetUserid, code: error.code.rawValue, msg: error.message))
             } catch {
                 // Each item gets its own result (section 9); the detail goes to the log only.

@@ -7,11 +7,16 @@ public struct RequestError: Error, Hashable, Sendable, CustomStringConvertible {
     public let code: ErrorCode
     /// What failed, in words, naming the field or header.
     public let message: String
+    /// For a 42901 or 50301: the seconds after which the request may succeed, sent as
+    /// `Retry-After`.
+    public let retryAfterSeconds: Int?
 
-    /// An error with a code and a message.
-    public init(_ code: ErrorCode, _ message: String) {
+    /// An error with a code and a message, and for a refusal that passes with time, the
+    /// seconds to wait.
+    public init(_ code: ErrorCode, _ message: String, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     /// 40002 for the field `name`.

@@ -141,7 +141,7 @@ struct Register: AsyncParsableCommand {
     var uri = "http://localhost"
 
     func run() async throws {
-        let signer = try RequestSigner(options, style: styleOptions.style)
+        let signer = try RequestSigner(options, styleOptions: styleOptions)
         try requireAccepted(try await sendAndPrint(signer.registration(uri: uri), options))
     }
 }
@@ -183,7 +183,7 @@ struct FollowOptions: ParsableArguments {
     /// The signed `action` (`follow` or `cancel`) on the target, for `follow`, `unfollow`
     /// and their `sign` forms.
     func document(_ options: IdentityOptions, _ style: StyleOptions, action: String) throws -> RequestDocument {
-        let signer = try RequestSigner(options, style: style.style)
+        let signer = try RequestSigner(options, styleOptions: style)
         return signer.follow(try RequestSigner.userid(of: target), action: action, userSignature: userSignature)
     }
 }
@@ -248,7 +248,7 @@ struct Batch: AsyncParsableCommand {
     @OptionGroup var batch: BatchOptions
 
     func run() async throws {
-        let signer = try RequestSigner(options, style: styleOptions.style)
+        let signer = try RequestSigner(options, styleOptions: styleOptions)
         let document = signer.batch(
             try batch.targets.map(RequestSigner.userid(of:)), action: batch.action, userSignature: batch.userSignature)
         let answer = try await sendAndPrint(document, options)

@@ -25,16 +25,21 @@ struct IdentityOptions: ParsableArguments {
 }
 
 /// How the request is written: the sign_content layout and the other client choices of
-/// PROTOCOL.md section 5, so that each client style can be reproduced.
+/// PROTOCOL.md sections 5 and 5a, so that each client can be reproduced.
 struct StyleOptions: ParsableArguments {
-    @Option(help: "sign_content layout: \(SignContentLayout.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var layout: SignContentLayout = .jsSDK
+    @Option(help: ArgumentHelp(
+        "A client's whole style: \(ClientPreset.allCases.map(\.rawValue).joined(separator: ", ")) (docs/protocol.md section 5a).",
+        discussion: "The options below change one choice of it."))
+    var client: ClientPreset?
+
+    @Option(help: "sign_content layout: \(SignContentLayout.allCases.map(\.rawValue).joined(separator: ", ")); or a client's name, as --client.")
+    var layout: LayoutChoice?
 
     @Option(help: "The wallet word of line 1 (eth, Ethereum or MetaMask; starknet, Starknet, StarkNet, Argent X or Braavos; default: the did type).")
     var walletWord: String?
 
     @Option(help: "The Issued At format: \(IssuedAt.Layout.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var issuedAt: IssuedAt.Layout = .yearFirst
+    var issuedAt: IssuedAt.Layout?
 
     @Option(help: "did_signature encoding: \(SignatureForm.allCases.map(\.rawValue).joined(separator: ", ")).")
     var signatureForm: SignatureForm = .rsv27
@@ -42,15 +47,59 @@ struct StyleOptions: ParsableArguments {
     @Option(help: "Address case in sign_content and didkey: \(AddressForm.allCases.map(\.rawValue).joined(separator: ", ")).")
     var addressForm: AddressForm = .lowercase
 
-    /// The client style these options describe.
-    var style: ClientStyle {
-        var style = ClientStyle()
-        style.layout = layout
-        style.walletWord = walletWord
-        style.issuedAt = issuedAt
+    @Option(help: "A follow's URI: line after For follow signature (as the UI kit writes).")
+    var followUri: String?
+
+    @Option(help: "How a follow's nonce spells the action: \(NonceSpelling.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var nonceSpelling: NonceSpelling?
+
+    @Option(help: "How many ms before the body's timestamp a follow's nonce read the clock (as Flutter/Dart do, 0 to 120000).")
+    var nonceDelayMs: Int64?
+
+    func validate() throws {
+        if let nonceDelayMs, !(0...FollowNonce.maxDelayMilliseconds).contains(nonceDelayMs) {
+            throw ValidationError("--nonce-delay-ms must be from 0 to \(FollowNonce.maxDelayMilliseconds)")
+        }
+        if case .client = layout, client != nil { throw ValidationError("give the client with --client or --layout, not both") }
+    }
+
+    /// The client style these options describe, for a did of `didType`.
+    func style(for didType: DidType) -> ClientStyle {
+        var preset = client
+        if case .client(let named) = layout { preset = named }
+        var style = ClientStyle(client: preset ?? .js, didType: didType)
+        if case .lines(let lines) = layout { style.layout = lines }
+        if let walletWord { (style.walletWord, style.followWalletWord) = (walletWord, nil) }
+        if let issuedAt { style.issuedAt = issuedAt }
         style.signatureForm = signatureForm
         style.addressForm = addressForm
+        if let followUri { style.followURI = followUri }
+        if let nonceSpelling { style.nonceSpelling = nonceSpelling }
+        if let nonceDelayMs { style.nonceDelayMilliseconds = nonceDelayMs }
         return style
+    }
+}
+
+extension ClientPreset: ExpressibleByArgument {}
+extension NonceSpelling: ExpressibleByArgument {}
+
+/// `--layout`: a line layout, or a client's name standing for its whole style.
+enum LayoutChoice: ExpressibleByArgument {
+    case lines(SignContentLayout)
+    case client(ClientPreset)
+
+    init?(argument: String) {
+        if let lines = SignContentLayout(rawValue: argument) {
+            self = .lines(lines)
+        } else if let client = ClientPreset(rawValue: argument) {
+            self = .client(client)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] {
+        SignContentLayout.allCases.map(\.rawValue) + ClientPreset.allCases.map(\.rawValue)
     }
 }
 
@@ -63,11 +112,11 @@ struct RequestSigner {
     /// The key that signs follows and reads: the saved session key, or the main key.
     let requestKey: Ed25519KeyPair
 
-    init(_ options: IdentityOptions, style: ClientStyle = ClientStyle(), now: Int64 = RequestSigner.clock()) throws {
+    init(_ options: IdentityOptions, styleOptions: StyleOptions? = nil, now: Int64 = RequestSigner.clock()) throws {
         file = try IdentityFile.load(options.identity)
         identity = try file.identity()
         self.now = now
-        self.style = style
+        style = styleOptions?.style(for: identity.did.didType) ?? ClientStyle()
         requestKey = (options.mainKey ? nil : try file.sessionKey(at: now)) ?? identity.mainKey
     }
 

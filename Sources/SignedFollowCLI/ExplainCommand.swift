@@ -7,7 +7,7 @@ import WalletCrypto
 /// captured follow, check by check.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a captured follow request offline and show every check of PROTOCOL.md section 4.",
+        abstract: "Check a captured follow request offline and show every check of PROTOCOL.md section 4, and the client it looks like.",
         discussion: """
             REQUEST.json is {"method", "path", "headers": {"web3mq-request-pubkey", "didkey"},
             "body"}: the body as the JSON object sent, or a string of its exact text (what
@@ -74,11 +74,26 @@ struct Explain: ParsableCommand {
         }
         console.out("")
         console.out("recovered address: \(explanation.recoveredAddress?.checksummed ?? "none")")
+        if let client = explanation.client {
+            console.out("client recognised: \(client.rawValue)")
+            explanation.variations.forEach { console.out("  uses \($0)") }
+        }
         if let verdict = explanation.verdict {
             console.out("the service would answer: \(verdict.code.rawValue) (HTTP \(verdict.code.httpStatus)) \(verdict.message)")
         } else {
             console.out("the service would answer: 0, if the checks that need its database pass")
         }
+    }
+
+    /// `strings` as a JSON array.
+    private static func jsonArray(_ strings: [String]) -> String {
+        var output: [UInt8] = [UInt8(ascii: "[")]
+        for (index, text) in strings.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            JSONEscaping.appendString(text, to: &output)
+        }
+        output.append(UInt8(ascii: "]"))
+        return String(decoding: output, as: UTF8.self)
     }
 
     private func printJSON(_ explanation: FollowExplanation) {
@@ -102,6 +117,8 @@ struct Explain: ParsableCommand {
             ("checks", .raw("[" + checks.joined(separator: ",") + "]")),
             ("sign_content_lines", .raw("[" + lines.joined(separator: ",") + "]")),
             ("recovered_address", explanation.recoveredAddress.map { .string($0.checksummed) } ?? .null),
+            ("client", explanation.client.map { .string($0.rawValue) } ?? .null),
+            ("variations", .raw(Self.jsonArray(explanation.variations))),
             ("code", .integer(Int64(explanation.verdict?.code.rawValue ?? 0))),
             ("msg", explanation.verdict.map { .string($0.message) } ?? .null),
         ]), as: UTF8.self))

@@ -36,7 +36,7 @@ struct SignRegister: ParsableCommand {
     var uri = "http://localhost"
 
     func run() throws {
-        printSigned(try RequestSigner(options, style: styleOptions.style).registration(uri: uri), options)
+        printSigned(try RequestSigner(options, styleOptions: styleOptions).registration(uri: uri), options)
     }
 }
 
@@ -96,7 +96,7 @@ struct SignBatch: ParsableCommand {
     @OptionGroup var batch: BatchOptions
 
     func run() throws {
-        let signer = try RequestSigner(options, style: styleOptions.style)
+        let signer = try RequestSigner(options, styleOptions: styleOptions)
         printSigned(
             signer.batch(try batch.targets.map(RequestSigner.userid(of:)), action: batch.action, userSignature: batch.userSignature),
             options)

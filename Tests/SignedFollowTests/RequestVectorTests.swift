@@ -5,7 +5,9 @@ import Testing
 /// Sequences of requests signed independently, replayed over HTTP from an empty database
 /// with the server clock set to each request's time: eth wallets by eth-account and
 /// PyNaCl (`scripts/vectors/gen_request_vectors.py`), StarkNet wallets by starknet-py and
-/// PyNaCl (`scripts/vectors/gen_starknet_request_vectors.py`).
+/// PyNaCl (`scripts/vectors/gen_starknet_request_vectors.py`), and the real Web3MQ clients' variants
+/// of section 5a with their near misses by eth-account and PyNaCl
+/// (`scripts/vectors/gen_client_variant_vectors.py`).
 @Suite("Independent request vectors")
 struct RequestVectorTests {
     struct File: Decodable {
@@ -31,6 +33,7 @@ struct RequestVectorTests {
     static let files: [(name: String, codes: Set<Int>)] = [
         ("requests_eth_account.json", [0, 40102, 40104, 40106, 40302, 40901, 40902]),
         ("requests_starknet.json", [0, 40002, 40102, 40103, 40104, 40106, 40302, 40303, 40901, 40902]),
+        ("requests_client_variants.json", [0, 40101, 40102, 40901]),
     ]
 
     @Test("every vector is answered with its expected code and state, and the final graph matches", arguments: files)

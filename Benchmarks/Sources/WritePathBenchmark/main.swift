@@ -497,11 +497,11 @@ func stageBreakdown(
         ("verify: nonce + sign_content checks", {
             time(count) {
                 for request in requests {
-                    let nonce = SignedDigests.followNonce(
-                        userid: request.userid, action: request.action, targetUserid: request.targetUserid,
-                        timestamp: request.timestamp)
-                    try! SignContent(request.signContent).checkFollow(
-                        didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
+                    let text = try! SignContent(request.signContent).checkFollow(
+                        didType: request.didType, address: request.didAddress, timestamp: request.timestamp)
+                    check(FollowNonce.atBodyTimestamp(
+                        text.writtenNonce, userid: request.userid, action: request.action,
+                        targetUserid: request.targetUserid, timestamp: request.timestamp) != nil, "the nonce does not match")
                 }
             }
         }),

@@ -80,7 +80,7 @@ enum FuzzTargets {
         let nonce = claimedNonce ?? nonce
         for didType in DidType.allCases {
             let address = (content.lines.count > 1 ? try? DidAddress(parsing: content.lines[1], as: didType) : nil) ?? address
-            consume(try? content.checkFollow(didType: didType, address: address, nonce: nonce, timestamp: timestamp))
+            consume(try? content.checkFollow(didType: didType, address: address, timestamp: timestamp))
         }
         let address = (content.lines.count > 1 ? try? DidAddress(parsing: content.lines[1], as: .eth) : nil) ?? address
         for origins in [[], ["https://dapp.example"]] {
@@ -195,10 +195,17 @@ enum FuzzTargets {
     static func consume<T>(_ value: T) {}
 
     static func checkFollow(_ request: FollowRequest) {
-        let nonce = SignedDigests.followNonce(
-            userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
-        consume(try? SignContent(request.signContent).checkFollow(
-            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp))
+        if let text = try? SignContent(request.signContent).checkFollow(
+            didType: request.didType, address: request.didAddress, timestamp: request.timestamp)
+        {
+            consume(FollowNonce.atBodyTimestamp(
+                text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
+                timestamp: request.timestamp))
+            // The search's bounds (its hashing is the Keccak the other targets already run).
+            consume(FollowNonceSearch(
+                written: text.writtenNonce, userid: request.userid, action: request.action,
+                targetUserid: request.targetUserid, timestamp: request.timestamp, issuedAt: text.issuedAt).worstCaseHashes)
+        }
         recover(request.didSignature, over: request.signContent)
         if let userSignature = request.userSignature, let requestKey = try? Ed25519PublicKey(rawRepresentation: request.requestKey),
            let signature = try? Ed25519Signature(base64: userSignature) {

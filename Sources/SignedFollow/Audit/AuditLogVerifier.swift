@@ -153,6 +153,7 @@ public struct AuditLogVerifier: Sendable {
                     ? "userid is not registered with a Stark key earlier in the log"
                     : "a StarkNet follow without did_pubkey is verified with the key its registration bound: verify the export from seq 1")
         }
+        // The same checks as the service's, the nonce search included (without its budget).
         _ = try SignatureChecks.follow(
             request, requestKey: SignatureChecks.validatedKey(request.requestKey, field: "web3mq-request-pubkey"),
             starkKey: starkKey, policy: policy)

@@ -91,15 +91,90 @@ public struct ClientStyle: Sendable, Equatable {
     public var layout: SignContentLayout = .jsSDK
     /// The wallet word of line 1; nil for the did type's name (`eth` or `starknet`).
     public var walletWord: String?
+    /// The wallet word of a follow's line 1 when it is not `walletWord`: "" for none (the
+    /// Flutter/Dart SDK's follow writes `your  account:`, its registration `Ethereum`).
+    public var followWalletWord: String?
     /// The `Issued At:` date format.
     public var issuedAt: IssuedAt.Layout = .yearFirst
     /// The signature encoding.
     public var signatureForm: SignatureForm = .rsv27
     /// The address's case.
     public var addressForm: AddressForm = .lowercase
+    /// What a follow's text has right after its date: `` ` `` (Flutter), `` `; `` (iOS),
+    /// `` `;\n `` (Dart); "" for nothing (PROTOCOL.md section 5a item 1).
+    public var afterDate = ""
+    /// A follow's `URI:` line after `For follow signature` (the UI kit), if any.
+    public var followURI: String?
+    /// How a follow's nonce spells the action (section 5a item 4).
+    public var nonceSpelling: NonceSpelling = .asSent
+    /// How long before the body's timestamp a follow's nonce (and its `Issued At`) read
+    /// the clock, in ms (Flutter/Dart, section 5a item 5).
+    public var nonceDelayMilliseconds: Int64 = 0
+    /// The client's time zone, as minutes east of UTC, for the `Issued At` date.
+    public var zoneOffsetMinutes: Int64 = 0
 
     /// The JS SDK's style.
     public init() {}
+
+    /// The style of `client` for a did of `didType` (docs/sdk-sign-content-survey.md).
+    public init(client: ClientPreset, didType: DidType = .eth) {
+        self.init()
+        switch client {
+        case .js:
+            break
+        case .ios:
+            layout = .unindented
+            walletWord = didType == .eth ? "Ethereum" : "Starknet"
+            issuedAt = .dayFirst
+            afterDate = "`;"
+            nonceSpelling = .iOS
+        case .flutter, .dart:
+            layout = .unindented
+            walletWord = didType == .eth ? "Ethereum" : "Starknet"
+            followWalletWord = didType == .eth ? "" : nil
+            issuedAt = .dayFirst
+            afterDate = client == .flutter ? "`" : "`;\n"
+            nonceSpelling = .dart
+            nonceDelayMilliseconds = 2_500
+        case .uikit:
+            followURI = "https://dapp.example/profile"
+        }
+    }
+}
+
+/// The Web3MQ clients whose follows the CLI and the tests can reproduce.
+public enum ClientPreset: String, Sendable, CaseIterable {
+    /// The reference JS SDK (section 5).
+    case js
+    /// The iOS SDK: unindented, `Ethereum`, `DD/MM/YYYY`, `` `; `` after the date, the
+    /// nonce of a cancel over `unfollow`.
+    case ios
+    /// The Flutter SDK: unindented, no wallet word, `` ` `` after the date, the nonce over
+    /// `FollowAction.follow`/`.unfollow` and read 2.5 s before the body's timestamp.
+    case flutter
+    /// The Dart SDK: as Flutter, ending `` `;\n ``.
+    case dart
+    /// The Web3MQ UI kit's follow modal: a `URI:` line after `For follow signature`.
+    case uikit
+}
+
+/// How a client spells the action in a follow's nonce.
+public enum NonceSpelling: String, Sendable, CaseIterable {
+    /// The body's `action` (the JS SDK).
+    case asSent
+    /// `follow` or `unfollow` (the iOS SDK's enum case names).
+    case iOS
+    /// `FollowAction.follow` or `FollowAction.unfollow` (the Dart enum's `toString()`).
+    case dart
+
+    /// The word the nonce hashes for a request whose body says `action`.
+    public func word(for action: String) -> String {
+        switch self {
+        case .asSent: action
+        case .iOS: action == "follow" ? "follow" : "unfollow"
+        case .dart: action == "follow" ? "FollowAction.follow" : "FollowAction.unfollow"
+        }
+    }
 }
 
 /// A signed GET request: its query parameters and headers.

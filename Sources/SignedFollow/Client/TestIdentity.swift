@@ -128,11 +128,15 @@ public struct TestIdentity: Sendable {
         style: ClientStyle = ClientStyle(), withUserSignature: Bool = false
     ) -> SignedRequest {
         let didValue = written(style)
-        let nonce = SignedDigests.followNonce(userid: userid, action: action, targetUserid: target, timestamp: timestamp)
-        let content = style.layout.render([
-            "Web3MQ wants you to sign in with your \(walletWord(style)) account:", didValue, nil, "For follow signature", nil,
-            "Nonce: \(nonce.hexString)", "Issued At: \(IssuedAt.format(timestamp, style.issuedAt))",
-        ])
+        // The Flutter/Dart SDKs read the clock for the nonce and the date before the body's
+        // timestamp (PROTOCOL.md section 5a).
+        let signedAt = timestamp - style.nonceDelayMilliseconds
+        let nonce = SignedDigests.followNonce(
+            userid: userid, action: style.nonceSpelling.word(for: action), targetUserid: target, timestamp: signedAt)
+        let date = IssuedAt.format(signedAt + style.zoneOffsetMinutes * 60_000, style.issuedAt) + style.afterDate
+        let content = style.layout.render(
+            ["Web3MQ wants you to sign in with your \(style.followWalletWord ?? walletWord(style)) account:", didValue, nil, "For follow signature"]
+                + (style.followURI.map { ["URI: \($0)"] } ?? []) + [nil, "Nonce: \(nonce.hexString)", "Issued At: \(date)"])
         var fields: [(name: String, value: JSONScalar)] = [
             ("userid", .string(userid)), ("target_userid", .string(target)), ("action", .string(action)),
             ("timestamp", .integer(timestamp)), ("did_type", .string(didType)),

@@ -52,6 +52,10 @@ public struct FollowExplanation: Sendable {
     public let lines: [Line]
     /// The address `did_signature` recovers to, when it recovers.
     public let recoveredAddress: EthereumAddress?
+    /// The client the text looks like it came from, when its lines and nonce passed.
+    public let client: ClientVariant?
+    /// The variants of section 5a the text uses, in words.
+    public let variations: [String]
     /// The error the service would answer, assuming the state checks pass; nil when it
     /// would accept the request.
     public let verdict: RequestError?
@@ -91,14 +95,25 @@ public struct FollowExplanation: Sendable {
                 throw RequestError(.timestampOutOfWindow, "timestamp is outside the accepted window")
             }
         }
-        let nonce = SignedDigests.followNonce(
+        let jsNonce = SignedDigests.followNonce(
             userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
-        let lines = Self.lines(of: request, nonce: nonce)
-        let contentFailure = record(5, Self.names[5], ["nonce = sha3_224(userid + action + target_userid + timestamp) = \(nonce.hexString)"]) {
-            () throws(RequestError) in
-            try SignContent(request.signContent).checkFollow(
-                didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
+        var text: FollowText?
+        var contentFailure: RequestError?
+        do {
+            text = try SignContent(request.signContent).checkFollow(
+                didType: request.didType, address: request.didAddress, timestamp: request.timestamp)
+        } catch {
+            contentFailure = error
         }
+        let (nonce, nonceDetails) = Self.matchNonce(request, text)
+        let nonceFailure = text != nil && nonce == nil
+            ? RequestError(.nonceMismatch, "the Nonce line is not sha3_224 of \(SignContent.followNonceFields)") : nil
+        // One check 5: the lines (section 5 and 5a), then the nonce (searched last by the service).
+        checks.append(Check(
+            number: 5, name: Self.names[5], outcome: (contentFailure ?? nonceFailure).map(Outcome.failed) ?? .passed,
+            details: ["the lines of sections 5 and 5a, the nonce over any spelling of the action and a timestamp up to 120 s earlier"]
+                + nonceDetails))
+        let lines = Self.lines(of: request, nonce: nonce?.digest ?? jsNonce)
         var recovered: EthereumAddress?
         let signatureFailure: RequestError?
         switch request.didAddress {
@@ -156,16 +171,55 @@ public struct FollowExplanation: Sendable {
         checks.append(Check(number: 11, name: Self.names[11], outcome: .notChecked(Self.needsState), details: []))
 
         // The verifier's order: window, self, (user and key), key point, (target),
-        // sign_content, did_signature, web3mq_user_signature.
-        let serviceOrder = [windowFailure, selfFailure, keyFailure, contentFailure, signatureFailure, userSignatureFailure]
-        self.init(checks: checks, lines: lines, recoveredAddress: recovered, verdict: serviceOrder.lazy.compactMap { $0 }.first)
+        // sign_content, did_signature, web3mq_user_signature, the nonce's search.
+        let serviceOrder = [
+            windowFailure, selfFailure, keyFailure, contentFailure, signatureFailure, userSignatureFailure, nonceFailure,
+        ]
+        var client: ClientVariant?
+        var variations: [String] = []
+        if let text, let nonce {
+            client = ClientVariant.recognise(text, content: request.signContent, nonce: nonce, timestamp: request.timestamp)
+            variations = ClientVariant.variations(text, nonce: nonce, action: request.action, timestamp: request.timestamp)
+        }
+        self.init(
+            checks: checks, lines: lines, recoveredAddress: recovered, client: client, variations: variations,
+            verdict: serviceOrder.lazy.compactMap { $0 }.first)
     }
 
-    private init(checks: [Check], lines: [Line], recoveredAddress: EthereumAddress?, verdict: RequestError?) {
+    private init(
+        checks: [Check], lines: [Line], recoveredAddress: EthereumAddress?, client: ClientVariant? = nil,
+        variations: [String] = [], verdict: RequestError?
+    ) {
         self.checks = checks
         self.lines = lines
         self.recoveredAddress = recoveredAddress
+        self.client = client
+        self.variations = variations
         self.verdict = verdict
+    }
+
+    /// The nonce as the service matches it (section 5a items 4 and 5, searched without the
+    /// service's budget), and what was tried.
+    private static func matchNonce(_ request: FollowRequest, _ text: FollowText?) -> (FollowNonce?, [String]) {
+        guard let text else { return (nil, []) }
+        let words = FollowNonce.actionWords(for: request.action).joined(separator: ", ")
+        var details = ["written: \(text.writtenNonce.hexString)", "action words tried: \(words)"]
+        if let nonce = FollowNonce.atBodyTimestamp(
+            text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
+            timestamp: request.timestamp)
+        {
+            details.append("matched: sha3_224(userid + \(nonce.actionWord) + target_userid + \(nonce.timestamp)), the body's timestamp")
+            return (nonce, details)
+        }
+        let search = FollowNonceSearch(
+            written: text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
+            timestamp: request.timestamp, issuedAt: text.issuedAt)
+        let (found, hashes) = search.run()
+        details.append("not over the body's timestamp; searched \(hashes) hashes over timestamps up to 120 s earlier in the Issued At minute (mod 15)")
+        if let found {
+            details.append("matched: sha3_224(userid + \(found.actionWord) + target_userid + \(found.timestamp)), \(request.timestamp - found.timestamp) ms before the body's timestamp")
+        }
+        return (found, details)
     }
 
     private init(undecodable error: RequestError) {
@@ -184,34 +238,47 @@ public struct FollowExplanation: Sendable {
         self.init(checks: checks, lines: [], recoveredAddress: nil, verdict: error)
     }
 
-    /// The lines the server rebuilds, beside the received ones.
+    /// The lines the server rebuilds, beside the received ones: a received `URI:` line
+    /// after `For follow signature` and a residue after the date are expected where they
+    /// stand (section 5a); the nonce line shows `nonce`.
     private static func lines(of request: FollowRequest, nonce: Digest224) -> [Line] {
         let received = SignContent(request.signContent).lines.map(String.init)
         let walletPrefix = "Web3MQ wants you to sign in with your "
         let word = received.first.flatMap { line -> String? in
-            guard line.hasPrefix(walletPrefix), line.hasSuffix(" account:") else { return nil }
+            guard line.hasPrefix(walletPrefix), line.hasSuffix(" account:"), line.count >= walletPrefix.count + 8 else { return nil }
             let word = String(line.dropFirst(walletPrefix.count).dropLast(" account:".count))
-            return request.didType.walletWords.contains(word) ? word : nil
+            return request.didType.walletWords.contains(word) || (word.isEmpty && request.didType == .eth) ? word : nil
         }
-        let issuedAt = received.count > 4 && received[4].hasPrefix("Issued At: ")
-            && IssuedAt.isPlausible(Substring(received[4].dropFirst("Issued At: ".count)), timestamp: request.timestamp)
-        let expected = [
+        let uri = received.count == 6 && received[3].hasPrefix("URI: ") ? received[3] : nil
+        let dateIndex = uri == nil ? 4 : 5
+        let issuedAt = received.count > dateIndex && received[dateIndex].hasPrefix("Issued At: ")
+            && IssuedAt.isPlausible(Self.withoutResidue(received[dateIndex].dropFirst("Issued At: ".count)), timestamp: request.timestamp)
+        var expected = [
             walletPrefix + (word ?? "<" + request.didType.walletWords.sorted().joined(separator: "|") + ">") + " account:",
             request.didAddress.canonical,
             "For follow signature",
             "Nonce: " + nonce.hexString,
-            issuedAt ? received[4] : "Issued At: <a real date within 26 hours of timestamp, e.g. \(IssuedAt.format(request.timestamp, .yearFirst)) UTC>",
+            issuedAt ? received[dateIndex] : "Issued At: <a real date within 26 hours of timestamp, e.g. \(IssuedAt.format(request.timestamp, .yearFirst)) UTC>",
         ]
+        if let uri { expected.insert(uri, at: 3) }
         return expected.indices.map { index in
             let line = index < received.count ? received[index] : nil
             let matches: Bool = switch index {
             case 0: word != nil
             case 1: line.flatMap { try? DidAddress(parsing: $0, as: request.didType) } == request.didAddress
-            case 4: issuedAt
+            case dateIndex: issuedAt
             default: line == expected[index]
             }
             return Line(received: line, expected: expected[index], matches: matches)
         } + received.dropFirst(expected.count).map { Line(received: $0, expected: "(no line)", matches: false) }
+    }
+
+    /// `date` without a residue of section 5a item 1.
+    private static func withoutResidue(_ date: Substring) -> Substring {
+        for residue in FollowText.Residue.allCases.reversed() where date.hasSuffix(residue.rawValue) {
+            return date.dropLast(residue.rawValue.count)
+        }
+        return date
     }
 
     private static func seconds(_ milliseconds: Int64) -> String {

@@ -2,7 +2,8 @@ import Keccak
 import WalletCrypto
 
 /// The text a wallet signed, checked line by line against the lines the server rebuilds
-/// from the request (PROTOCOL.md section 5).
+/// from the request (PROTOCOL.md section 5, and for follows the real clients' variants of
+/// section 5a).
 ///
 /// Clients lay the same lines out differently (a leading newline, four-space indents,
 /// blank lines with or without spaces, trailing spaces, `\r\n`), so the received text is
@@ -25,15 +26,41 @@ public struct SignContent: Sendable {
         }
     }
 
-    /// The five lines of a follow: wallet, address, `For follow signature`, nonce, date.
-    public func checkFollow(didType: DidType, address: DidAddress, nonce: Digest224, timestamp: Int64) throws(RequestError) {
-        try expectLineCount(5)
-        try checkWalletLine(didType: didType)
+    /// The lines of a follow (sections 5 and 5a): wallet, address, `For follow signature`,
+    /// optionally one `URI: <text>` line, nonce, date with an optional residue. Returns
+    /// what they say; the nonce is matched by the caller (``FollowNonce``).
+    public func checkFollow(didType: DidType, address: DidAddress, timestamp: Int64) throws(RequestError) -> FollowText {
+        guard lines.count == 5 || lines.count == 6 else {
+            throw RequestError(
+                .signContentMismatch,
+                "sign_content must have 5 non-empty lines (6 with a URI: line after For follow signature), found \(lines.count)")
+        }
+        let walletWord = try checkWalletLine(didType: didType, allowsEmptyWord: didType == .eth)
         try checkAddressLine(address)
         try checkLine(3, equals: ["For follow signature"])
-        try checkNonceLine(4, nonce: nonce, fields: "userid + action + target_userid + timestamp")
-        try checkIssuedAtLine(5, timestamp: timestamp)
+        var uri: String?
+        if lines.count == 6 {
+            let text = try value(ofLine: 4, after: "URI: ")
+            guard !text.isEmpty, text.utf8.count <= FollowText.maxURIBytes else {
+                throw mismatch(4, "must be URI: <1 to \(FollowText.maxURIBytes) bytes>")
+            }
+            uri = String(text)
+        }
+        let nonceLine = lines.count - 1
+        let written = try value(ofLine: nonceLine, after: "Nonce: ")
+        guard let bytes = try? Hex.decode(written, byteCount: Digest224.byteCount), let nonce = Digest224(bytes: bytes) else {
+            throw RequestError(.nonceMismatch, "the Nonce line is not sha3_224 of \(Self.followNonceFields)")
+        }
+        var date = try value(ofLine: lines.count, after: "Issued At: ")
+        let residue = FollowText.Residue.allCases.reversed().first { date.utf8.reversed().starts(with: $0.rawValue.utf8.reversed()) }
+        if let residue { date = Substring(date.utf8.dropLast(residue.rawValue.utf8.count)) }
+        let issued = try checkIssuedAt(date, line: lines.count, timestamp: timestamp, residueAccepted: true)
+        return FollowText(walletWord: walletWord, uri: uri, writtenNonce: nonce, issuedAt: issued, residue: residue)
     }
+
+    /// What a follow's nonce is the sha3_224 of, for messages.
+    static let followNonceFields =
+        "userid + action + target_userid + timestamp (any spelling of the action; a timestamp up to 120 s before the body's)"
 
     /// The seven lines of a registration: wallet, address, `For Web3MQ register` (or
     /// `registration`), `URI: <origin>`, `Version: 1`, nonce, date. With `allowedOrigins`
@@ -42,7 +69,7 @@ public struct SignContent: Sendable {
         didType: DidType, address: DidAddress, nonce: Digest224, timestamp: Int64, allowedOrigins: [String]
     ) throws(RequestError) {
         try expectLineCount(7)
-        try checkWalletLine(didType: didType)
+        _ = try checkWalletLine(didType: didType, allowsEmptyWord: false)
         try checkAddressLine(address)
         try checkLine(3, equals: ["For Web3MQ register", "For Web3MQ registration"])
         let uri = try value(ofLine: 4, after: "URI: ")
@@ -51,7 +78,7 @@ public struct SignContent: Sendable {
         }
         try checkLine(5, equals: ["Version: 1"])
         try checkNonceLine(6, nonce: nonce, fields: "userid + pubkey_type + pubkey_value + did_type + did_value + timestamp")
-        try checkIssuedAtLine(7, timestamp: timestamp)
+        _ = try checkIssuedAt(try value(ofLine: 7, after: "Issued At: "), line: 7, timestamp: timestamp, residueAccepted: false)
     }
 
     // MARK: - Lines
@@ -62,16 +89,19 @@ public struct SignContent: Sendable {
         }
     }
 
-    private func checkWalletLine(didType: DidType) throws(RequestError) {
+    /// Line 1's wallet word: one of `didType`'s words, or empty when `allowsEmptyWord`.
+    private func checkWalletLine(didType: DidType, allowsEmptyWord: Bool) throws(RequestError) -> String {
         let prefix = "Web3MQ wants you to sign in with your ", suffix = " account:"
         let line = lines[0].utf8
         guard line.starts(with: prefix.utf8), line.reversed().starts(with: suffix.utf8.reversed()),
-              line.count > prefix.utf8.count + suffix.utf8.count,
+              line.count >= prefix.utf8.count + suffix.utf8.count,
               case let word = line.dropFirst(prefix.utf8.count).dropLast(suffix.utf8.count),
-              didType.walletWords.contains(where: { $0.utf8.elementsEqual(word) })
+              (word.isEmpty && allowsEmptyWord) || didType.walletWords.contains(where: { $0.utf8.elementsEqual(word) })
         else {
-            throw mismatch(1, "must be Web3MQ wants you to sign in with your <wallet> account:, wallet one of \(didType.walletWords.sorted().joined(separator: ", "))")
+            let empty = allowsEmptyWord ? " (or none)" : ""
+            throw mismatch(1, "must be Web3MQ wants you to sign in with your <wallet> account:, wallet one of \(didType.walletWords.sorted().joined(separator: ", "))\(empty)")
         }
+        return String(Substring(word))
     }
 
     private func checkAddressLine(_ address: DidAddress) throws(RequestError) {
@@ -96,14 +126,17 @@ public struct SignContent: Sendable {
         }
     }
 
-    private func checkIssuedAtLine(_ number: Int, timestamp: Int64) throws(RequestError) {
-        let written = try value(ofLine: number, after: "Issued At: ")
-        guard let issued = IssuedAt.milliseconds(written) else {
-            throw mismatch(number, "must be Issued At: <a real date, YYYY/MM/DD HH:mm or DD/MM/YYYY HH:mm>")
+    /// The date of line `number` in ms (read as UTC): a real date within 26 hours of
+    /// `timestamp`. `residueAccepted` only shapes the message.
+    private func checkIssuedAt(_ date: Substring, line number: Int, timestamp: Int64, residueAccepted: Bool) throws(RequestError) -> Int64 {
+        guard let issued = IssuedAt.milliseconds(date) else {
+            let residue = residueAccepted ? ", optionally followed by ` or `;" : ""
+            throw mismatch(number, "must be Issued At: <a real date, YYYY/MM/DD HH:mm or DD/MM/YYYY HH:mm>\(residue)")
         }
         guard IssuedAt.isWithinTolerance(issued, of: timestamp) else {
             throw mismatch(number, "Issued At must be within 26 hours of timestamp")
         }
+        return issued
     }
 
     private func value(ofLine number: Int, after prefix: String) throws(RequestError) -> Substring {

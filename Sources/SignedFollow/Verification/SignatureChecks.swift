@@ -1,7 +1,7 @@
 import Keccak
 import WalletCrypto
 
-/// The signature checks of PROTOCOL.md sections 2 to 4 and 6 that need no state: shared
+/// The signature checks of PROTOCOL.md sections 2 to 7 that need no state: shared
 /// by the ``Verifier``, the offline explanation of a request and the audit verifier, so
 /// that all three judge a signature the same way.
 enum SignatureChecks {
@@ -67,17 +67,23 @@ enum SignatureChecks {
 
     // MARK: - What each request signs
 
-    /// Sections 4, 5 and 7: a follow's sign_content, `did_signature` (for StarkNet by
+    /// Sections 4, 5, 5a and 7: a follow's sign_content, `did_signature` (for StarkNet by
     /// `starkKey`, the did's bound key) and, when present, `web3mq_user_signature` by
-    /// `requestKey` (required when the policy says so). Returns the follow's nonce.
+    /// `requestKey` (required when the policy says so); then its nonce. A nonce over the
+    /// body's timestamp costs at most three hashes; one over an earlier timestamp (section
+    /// 5a item 5) is searched for last, only once everything else has passed, by
+    /// `searchNonce` (the verifier's runs within its budget). Returns the nonce as matched
+    /// and what the text says.
     static func follow(
         _ request: FollowRequest, requestKey: Ed25519PublicKey, starkKey: StarkPublicKey?,
-        policy: VerificationPolicy = VerificationPolicy()
-    ) throws(RequestError) -> Digest224 {
-        let nonce = SignedDigests.followNonce(
-            userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
-        try SignContent(request.signContent).checkFollow(
-            didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp)
+        policy: VerificationPolicy = VerificationPolicy(),
+        searchNonce: (FollowNonceSearch) throws(RequestError) -> FollowNonce? = { $0.run().nonce }
+    ) throws(RequestError) -> (nonce: FollowNonce, text: FollowText) {
+        let text = try SignContent(request.signContent).checkFollow(
+            didType: request.didType, address: request.didAddress, timestamp: request.timestamp)
+        let atBodyTimestamp = FollowNonce.atBodyTimestamp(
+            text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
+            timestamp: request.timestamp)
         try didSignature(
             request.didSignature, over: request.signContent, claimed: request.didAddress, starkKey: starkKey,
             chainIds: policy.starknetChainIds)
@@ -88,7 +94,14 @@ enum SignatureChecks {
         } else if policy.requireUserSignature {
             throw RequestError.missingField("web3mq_user_signature")
         }
-        return nonce
+        if let atBodyTimestamp { return (atBodyTimestamp, text) }
+        let search = FollowNonceSearch(
+            written: text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
+            timestamp: request.timestamp, issuedAt: text.issuedAt)
+        guard let found = try searchNonce(search) else {
+            throw RequestError(.nonceMismatch, "the Nonce line is not sha3_224 of \(SignContent.followNonceFields)")
+        }
+        return (found, text)
     }
 
     /// Sections 2 and 7: a registration's main key is a valid point (and a StarkNet

@@ -15,6 +15,8 @@ public struct VerificationPolicy: Sendable, Equatable {
     /// The StarkNet chain ids a typed-data signature may be made for (section 7):
     /// `SN_MAIN` and `SN_SEPOLIA` unless configured.
     public var starknetChainIds: [Felt] = StarknetDidSignature.defaultChainIds
+    /// The bounds of the search for a nonce over an earlier timestamp (section 5a item 5).
+    public var nonceSearch = NonceSearchLimits.default
 
     /// The defaults of PROTOCOL.md.
     public init() {}
@@ -47,6 +49,8 @@ public struct Verifier: Sendable {
     public let policy: VerificationPolicy
     /// The server clock, ms since the epoch.
     public let now: @Sendable () -> Int64
+    /// The bounds of the Flutter/Dart nonce search (section 5a item 5).
+    public let nonceSearches: NonceSearchBudget
     /// Bound Stark keys as curve points, so that a follow does not pay the square root
     /// that finds y again (about 60 us; BENCHMARKS.md, "StarkNet").
     private let starkKeys = StarkKeyCache()
@@ -56,6 +60,7 @@ public struct Verifier: Sendable {
         self.store = store
         self.policy = policy
         self.now = now
+        nonceSearches = NonceSearchBudget(limits: policy.nonceSearch, now: now())
     }
 
     /// Section 4: a follow or cancel.
@@ -71,14 +76,18 @@ public struct Verifier: Sendable {
         guard context.targetRegistered else {
             throw RequestError(.targetNotRegistered, "target_userid is not registered")
         }
-        let nonce = try SignatureChecks.follow(
-            request, requestKey: requestKey, starkKey: try boundStarkKey(of: user, sent: request.starkKey), policy: policy)
+        let (nonce, _) = try SignatureChecks.follow(
+            request, requestKey: requestKey, starkKey: try boundStarkKey(of: user, sent: request.starkKey), policy: policy
+        ) { (search) throws(RequestError) in
+            try nonceSearches.run(search, userid: request.userid, now: now())
+        }
         let audit = AuditRecord(
             kind: request.follows ? "follow" : "cancel", receivedAt: receivedAt,
             requestPubkey: request.headers.requestPubkey, didkey: request.headers.didkey, body: request.body)
+        // The nonce's timestamp is the signed one (section 5a item 5).
         return FollowChange(
             userid: request.userid, targetUserid: request.targetUserid, follow: request.follows,
-            timestamp: request.timestamp, nonce: nonce, audit: audit)
+            timestamp: nonce.timestamp, nonce: nonce.digest, audit: audit)
     }
 
     /// Section 2: a registration (or a re-registration that rotates the main key).
