@@ -57,7 +57,10 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
-        .target(name: "Keccak", swiftSettings: swiftSettings),
+        // Optimised in debug builds too: the permutation is most of the cost of a follow's
+        // nonce search (docs/protocol.md section 5a), and at -Onone a search in vain takes
+        // seconds of a test run's two cores instead of a tenth of that.
+        .target(name: "Keccak", swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
             name: "WalletCrypto",
             dependencies: ["Keccak", "CSecp256k1", "CSodium"],

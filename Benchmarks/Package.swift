@@ -10,6 +10,8 @@
 //   hundreds of requests in flight, which the harness's one-sample-at-a-time loop cannot
 //   do; `python3 write_path.py` builds and runs it (and `ratios.py` calls that).
 // - Sources/ReadPathBenchmark: the read path, `python3 read_path.py`.
+// - Sources/NonceSearchBenchmark: the Flutter/Dart nonce search against a recovery,
+//   `taskset -c 0 .build/release/NonceSearchBenchmark`.
 // - Sources/StarkBenchmark: StarkNet verify and Pedersen against StarkWare's crypto-cpp
 //   (dlopened), `taskset -c 0 .build/release/StarkBenchmark`.
 import PackageDescription
@@ -70,6 +72,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ReadPathBenchmark",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The Flutter/Dart nonce search against a secp256k1 recovery (BENCHMARKS.md).
+        .executableTarget(
+            name: "NonceSearchBenchmark",
+            dependencies: [
+                .product(name: "SignedFollow", package: "signed-follow"),
+                .product(name: "WalletCrypto", package: "signed-follow"),
+                .product(name: "Keccak", package: "signed-follow"),
+            ],
+            path: "Sources/NonceSearchBenchmark",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // StarkNet ECDSA verification and the Pedersen hash against StarkWare's C++

@@ -69,6 +69,14 @@ struct ServiceMetrics: Sendable {
         try verificationTimer.measure(body: verify)
     }
 
+    /// Runs `verify`, which may wait (a follow's nonce search), and records how long it
+    /// took, whether it passed or threw.
+    func timeVerification<Verified>(_ verify: () async throws -> Verified) async throws -> Verified {
+        let start = ContinuousClock.now
+        defer { verificationTimer.record(duration: ContinuousClock.now - start) }
+        return try await verify()
+    }
+
     /// Records one transaction of the group-commit writer: its duration and size, and
     /// whether it failed.
     func recordTransaction(_ report: TransactionReport) {

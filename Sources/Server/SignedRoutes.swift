@@ -40,7 +40,9 @@ struct SignedRoutes: Sendable {
         }
         router.post("/api/following/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let change = try metrics.timeVerification { try verifier.verify(try FollowRequest(body: body, headers: headers), receivedAt: receivedAt) }
+                let change = try await metrics.timeVerification {
+                    try await verifier.verify(try FollowRequest(body: body, headers: headers), receivedAt: receivedAt)
+                }
                 if let wait = rateLimiter.take(change.userid, now: now()) { throw RateLimited(retryAfterSeconds: wait) }
                 let outcome = try await writer.submit(.follow(change))
                 // "already applied" answers the pair's current state; a refusal has no data.
@@ -72,7 +74,7 @@ struct SignedRoutes: Sendable {
         var accepted: [(index: Int, change: FollowChange)] = []
         for (index, item) in batch.items.enumerated() {
             do {
-                let change = try metrics.timeVerification { try verifier.verify(try item.request.get(), receivedAt: receivedAt) }
+                let change = try await metrics.timeVerification { try await verifier.verify(try item.request.get(), receivedAt: receivedAt) }
                 if let wait = rateLimiter.take(change.userid, now: now()) {
                     retryAfter = wait
                     throw RequestError(.rateLimited, ErrorCode.rateLimited.meaning)

@@ -165,6 +165,14 @@ struct ClientVariantTests {
         return cases
     }()
 
+    /// The near misses the tools are held to: every 40101 and three 40102 (a nonce line
+    /// that does not parse, and two that are searched for in vain). Each vain search costs
+    /// seconds of a debug build's CPU, which the HTTP tests above already spend once each.
+    static let toolNearMisses = nearMisses.filter { testCase in
+        testCase.code == 40101 || ["residue on the Nonce line", "nonce over Follow", "nonce over a timestamp 1 ms later"]
+            .contains(testCase.name)
+    }
+
     @Test("each near miss answers its code and status and changes nothing", arguments: nearMisses)
     func nearMiss(_ testCase: NearMiss) async throws {
         try await TestService.run { service in

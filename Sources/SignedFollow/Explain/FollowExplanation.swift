@@ -106,8 +106,7 @@ public struct FollowExplanation: Sendable {
             contentFailure = error
         }
         let (nonce, nonceDetails) = Self.matchNonce(request, text)
-        let nonceFailure = text != nil && nonce == nil
-            ? RequestError(.nonceMismatch, "the Nonce line is not sha3_224 of \(SignContent.followNonceFields)") : nil
+        let nonceFailure = text != nil && nonce == nil ? SignatureChecks.nonceMismatch : nil
         // One check 5: the lines (section 5 and 5a), then the nonce (searched last by the service).
         checks.append(Check(
             number: 5, name: Self.names[5], outcome: (contentFailure ?? nonceFailure).map(Outcome.failed) ?? .passed,

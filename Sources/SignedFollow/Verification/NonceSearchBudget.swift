@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The bounds on the Flutter/Dart nonce search (PROTOCOL.md section 5a item 5), from the
@@ -32,11 +33,17 @@ public struct NonceSearchLimits: Sendable, Equatable {
 /// user's bucket per search (else 42901 with `Retry-After`), and the search's worst case
 /// reserved from the service's hash budget before it starts (else 50301 with
 /// `Retry-After`); what the search did not spend goes back. In memory, per process.
+///
+/// Searches run one at a time on a thread of their own, never on the cooperative pool
+/// that serves requests: a worst-case search holds a core for tens of milliseconds. The
+/// hash budget bounds the work waiting for that thread (at most `hashBurst` hashes, about
+/// a second).
 public final class NonceSearchBudget: Sendable {
     /// The limits applied.
     public let limits: NonceSearchLimits
     private let users: WriteRateLimiter
     private let hashes: Mutex<(tokens: Double, updatedAt: Int64)>
+    private let queue = DispatchQueue(label: "signed-follow.nonce-search", qos: .userInitiated)
 
     /// A budget applying `limits`, full at `now` (ms).
     public init(limits: NonceSearchLimits, now: Int64) {
@@ -45,8 +52,9 @@ public final class NonceSearchBudget: Sendable {
         hashes = Mutex((Double(limits.hashBurst), now))
     }
 
-    /// Runs `search` for `userid` at `now` when the budget allows it.
-    public func run(_ search: FollowNonceSearch, userid: String, now: Int64) throws(RequestError) -> FollowNonce? {
+    /// Runs `search` for `userid` at `now` when the budget allows it: the nonce, or nil
+    /// when no candidate gives it (or the search is turned off).
+    public func run(_ search: FollowNonceSearch, userid: String, now: Int64) async throws(RequestError) -> FollowNonce? {
         guard limits.perUser.burst > 0 else { return nil }
         let worstCase = search.worstCaseHashes
         guard worstCase > 0 else { return nil }
@@ -56,7 +64,9 @@ public final class NonceSearchBudget: Sendable {
                 retryAfterSeconds: wait)
         }
         try reserve(worstCase, now: now)
-        let (nonce, spent) = search.run()
+        let (nonce, spent) = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: search.run()) }
+        }
         hashes.withLock { $0.tokens = min(Double(limits.hashBurst), $0.tokens + Double(worstCase - spent)) }
         return nonce
     }

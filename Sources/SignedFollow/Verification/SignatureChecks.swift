@@ -69,16 +69,35 @@ enum SignatureChecks {
 
     /// Sections 4, 5, 5a and 7: a follow's sign_content, `did_signature` (for StarkNet by
     /// `starkKey`, the did's bound key) and, when present, `web3mq_user_signature` by
-    /// `requestKey` (required when the policy says so); then its nonce. A nonce over the
-    /// body's timestamp costs at most three hashes; one over an earlier timestamp (section
-    /// 5a item 5) is searched for last, only once everything else has passed, by
-    /// `searchNonce` (the verifier's runs within its budget). Returns the nonce as matched
+    /// `requestKey` (required when the policy says so); then its nonce, searched for inline
+    /// when it is over an earlier timestamp (explain and audit verify; the ``Verifier``
+    /// searches within its budget, off the request's thread). Returns the nonce as matched
     /// and what the text says.
     static func follow(
         _ request: FollowRequest, requestKey: Ed25519PublicKey, starkKey: StarkPublicKey?,
-        policy: VerificationPolicy = VerificationPolicy(),
-        searchNonce: (FollowNonceSearch) throws(RequestError) -> FollowNonce? = { $0.run().nonce }
+        policy: VerificationPolicy = VerificationPolicy()
     ) throws(RequestError) -> (nonce: FollowNonce, text: FollowText) {
+        let checked = try followSignatures(request, requestKey: requestKey, starkKey: starkKey, policy: policy)
+        switch checked.nonce {
+        case .matched(let nonce): return (nonce, checked.text)
+        case .search(let search):
+            guard let found = search.run().nonce else { throw nonceMismatch }
+            return (found, checked.text)
+        }
+    }
+
+    /// A follow's nonce once its text and signatures passed: matched over the body's
+    /// timestamp (at most three hashes), or the search left to make (section 5a item 5).
+    enum FollowNonceCheck: Sendable {
+        case matched(FollowNonce)
+        case search(FollowNonceSearch)
+    }
+
+    /// Every check of ``follow(_:requestKey:starkKey:policy:)`` but the search for a nonce
+    /// over an earlier timestamp, which comes last, only once everything else has passed.
+    static func followSignatures(
+        _ request: FollowRequest, requestKey: Ed25519PublicKey, starkKey: StarkPublicKey?, policy: VerificationPolicy
+    ) throws(RequestError) -> (nonce: FollowNonceCheck, text: FollowText) {
         let text = try SignContent(request.signContent).checkFollow(
             didType: request.didType, address: request.didAddress, timestamp: request.timestamp)
         let atBodyTimestamp = FollowNonce.atBodyTimestamp(
@@ -94,15 +113,15 @@ enum SignatureChecks {
         } else if policy.requireUserSignature {
             throw RequestError.missingField("web3mq_user_signature")
         }
-        if let atBodyTimestamp { return (atBodyTimestamp, text) }
+        if let atBodyTimestamp { return (.matched(atBodyTimestamp), text) }
         let search = FollowNonceSearch(
             written: text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
             timestamp: request.timestamp, issuedAt: text.issuedAt)
-        guard let found = try searchNonce(search) else {
-            throw RequestError(.nonceMismatch, "the Nonce line is not sha3_224 of \(SignContent.followNonceFields)")
-        }
-        return (found, text)
+        return (.search(search), text)
     }
+
+    /// 40102 for a follow whose nonce matches no spelling and no timestamp.
+    static let nonceMismatch = RequestError(.nonceMismatch, "the Nonce line is not sha3_224 of \(SignContent.followNonceFields)")
 
     /// Sections 2 and 7: a registration's main key is a valid point (and a StarkNet
     /// `did_pubkey` a point of the Stark curve), its signed text matches (no allowed

@@ -63,8 +63,9 @@ public struct Verifier: Sendable {
         nonceSearches = NonceSearchBudget(limits: policy.nonceSearch, now: now())
     }
 
-    /// Section 4: a follow or cancel.
-    public func verify(_ request: FollowRequest, receivedAt: Int64) throws -> FollowChange {
+    /// Section 4: a follow or cancel. A nonce over an earlier timestamp (section 5a item 5)
+    /// is searched for last, within the search's bounds, on a thread of its own.
+    public func verify(_ request: FollowRequest, receivedAt: Int64) async throws -> FollowChange {
         try checkWindow(request.timestamp)
         guard request.targetUserid != request.userid else { throw RequestError(.followSelf, "cannot follow yourself") }
         let requestKeyHex = Hex.encode(request.requestKey)
@@ -76,10 +77,16 @@ public struct Verifier: Sendable {
         guard context.targetRegistered else {
             throw RequestError(.targetNotRegistered, "target_userid is not registered")
         }
-        let (nonce, _) = try SignatureChecks.follow(
-            request, requestKey: requestKey, starkKey: try boundStarkKey(of: user, sent: request.starkKey), policy: policy
-        ) { (search) throws(RequestError) in
-            try nonceSearches.run(search, userid: request.userid, now: now())
+        let checked = try SignatureChecks.followSignatures(
+            request, requestKey: requestKey, starkKey: try boundStarkKey(of: user, sent: request.starkKey), policy: policy)
+        let nonce: FollowNonce
+        switch checked.nonce {
+        case .matched(let matched): nonce = matched
+        case .search(let search):
+            guard let found = try await nonceSearches.run(search, userid: request.userid, now: now()) else {
+                throw SignatureChecks.nonceMismatch
+            }
+            nonce = found
         }
         let audit = AuditRecord(
             kind: request.follows ? "follow" : "cancel", receivedAt: receivedAt,

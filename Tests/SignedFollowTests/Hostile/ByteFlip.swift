@@ -2,8 +2,9 @@ import SignedFollow
 
 /// A valid request's body with one byte XORed, and what the service must answer: a code
 /// of ``ProtocolCodes/checkFailures`` and nothing written, unless the changed byte is the
-/// case of a hex digit in a field whose bytes, not text, are what counts
-/// (``SameMeaning``), where the request is the signed one.
+/// case of a hex digit in a field whose bytes, not text, are what counts, or a digit of a
+/// follow's timestamp moved up to 120 s later (``SameMeaning``), where the request is the
+/// signed one.
 struct FlippedBody {
     let body: [UInt8]
     let expectation: Expectation
@@ -23,6 +24,12 @@ struct FlippedBody {
     /// address, and the member's new text is the same bytes there.
     private static func sameMeaning(_ valid: SignedRequest, _ body: [UInt8], at index: Int, fields: [SignedField]) -> String? {
         for (name, range) in valid.memberValueRanges where range.contains(index) {
+            // A follow's timestamp moved up to 120 s later: the signed request itself (unless
+            // web3mq_user_signature, which signs the body's timestamp, is there).
+            if case .integer(let value)? = valid[name], valid["web3mq_user_signature"] == nil,
+               let field = fields.first(where: { $0.name == name && $0.place == .member }) {
+                return field.sameMeaning.reason(original: String(value), mutated: String(decoding: body[range], as: UTF8.self))
+            }
             guard index > range.lowerBound, index < range.upperBound - 1,  // not a quote
                   case .string(let original)? = valid[name],
                   let field = fields.first(where: { $0.name == name && $0.place == .member })

@@ -29,7 +29,9 @@ struct MutatedRequest {
             guard case .integer(let value)? = base[field.name] else { preconditionFailure("no integer member \(field.name)") }
             original = String(value)
             switch mutation {
-            case .delta(let delta): request = base.replacing(field.name, with: .integer(value + delta))
+            case .delta(let delta):
+                mutated = String(value + delta)
+                request = base.replacing(field.name, with: .integer(value + delta))
             case .numberText(let edit):
                 guard let text = edit.applied(to: original, encoding: .plain) else { return nil }
                 mutated = text

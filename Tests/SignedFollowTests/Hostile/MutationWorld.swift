@@ -5,8 +5,8 @@ import Testing
 import WalletCrypto
 
 /// The service the mutation tests run against: alice and bob registered, alice holding a
-/// session key. The rate limit is off, because every trial sends a valid follow after its
-/// mutated one.
+/// session key. The rate limit and the bounds of the nonce search are off, because every
+/// trial sends a valid follow after its mutated one.
 struct MutationWorld {
     static let alice = TestIdentity(seed: "hostile alice")
     static let bob = TestIdentity(seed: "hostile bob")
@@ -19,6 +19,9 @@ struct MutationWorld {
     static func run(requireUserSignature: Bool = false, _ body: @Sendable (MutationWorld) async throws -> Void) async throws {
         try await TestService.run(configure: { configuration in
             configuration.rateLimit.burst = 0
+            // A timestamp moved later makes the service search for the nonce: no limit here.
+            configuration.nonceSearch = NonceSearchLimits(
+                perUser: RateLimit(burst: 1_000_000, perHour: 1), hashesPerSecond: 1_000_000_000, hashBurst: 1_000_000_000_000)
             configuration.requireUserSignature = requireUserSignature
         }) { service in
             try #require(try await service.register(alice).code == 0)

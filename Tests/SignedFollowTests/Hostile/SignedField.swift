@@ -60,12 +60,16 @@ struct SignedField: Sendable, CustomTestStringConvertible {
         case .retyped:
             return .rejected([40003])  // a string where a number belongs, or the reverse
         case .delta:
+            if let mutated, let reason = sameMeaning.reason(original: original, mutated: mutated) { return .accepted(reason) }
             return .rejected(codes)
         case .numberText:
             // JSON white space around a number is not part of it: the value, and so the
             // nonce and every check, are those of the signed request.
             if let mutated, mutated.trimmingJSONWhitespace() == original {
                 return .accepted("JSON white space around the number")
+            }
+            if let mutated, let reason = sameMeaning.reason(original: original, mutated: mutated.trimmingJSONWhitespace()) {
+                return .accepted(reason)
             }
             // Else a different number (the field's codes), or no JSON (40001), or not a
             // positive integer of 64 bits (40003).
@@ -127,6 +131,12 @@ enum SameMeaning: Sendable {
     /// and accepts, with or without `0x`, 40 digits all lowercase, all uppercase, or in
     /// EIP-55 mixed case.
     case address(prefix: String)
+    /// A follow's body timestamp later by 1 ms to 120 s, written as a JSON integer: the
+    /// nonce's timestamp, which the signature binds, may be that much earlier than the
+    /// body's (docs/protocol.md section 5a item 5), so the service finds the signed
+    /// request's nonce at the signed instant. (The mutation tests' clock is the signed
+    /// timestamp, so such a body timestamp stays inside the 5-minute window.)
+    case laterBodyTimestamp
 
     /// Why `mutated` means what `original` did, or nil when it does not.
     func reason(original: String, mutated: String) -> String? {
@@ -145,7 +155,20 @@ enum SameMeaning: Sendable {
             let forms = [digits, digits.uppercased(), String(address.checksummed.dropFirst(2))]
             guard forms.contains(where: { mutated == prefix + "0x" + $0 || mutated == prefix + $0 }) else { return nil }
             return "the same address in another accepted case"
+        case .laterBodyTimestamp:
+            guard let signed = Int64(original), let sent = Self.jsonInteger(mutated),
+                  (1...FollowNonce.maxDelayMilliseconds).contains(sent - signed)
+            else { return nil }
+            return "the nonce's timestamp is up to 120 s before the body's"
         }
+    }
+
+    /// The value of `text` when it is a JSON integer (no sign, no leading zero) of 64 bits.
+    private static func jsonInteger(_ text: String) -> Int64? {
+        guard let first = text.utf8.first, first != UInt8(ascii: "0") || text.utf8.count == 1,
+              text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
+        return Int64(text)
     }
 }
 

@@ -11,8 +11,9 @@ enum SignedFields {
         SignedField("target_userid", .text(.plain), codes: [40003, 40402]),
         // No single edit turns one of follow, cancel, unfollow into another.
         SignedField("action", .text(.plain), codes: [40006]),
-        // Outside the 5-minute window (40106), or another nonce (40102).
-        SignedField("timestamp", .integer, codes: [40102, 40106]),
+        // Outside the 5-minute window (40106), or another nonce (40102); up to 120 s later,
+        // the signed request itself (the Flutter/Dart SDK's second clock read).
+        SignedField("timestamp", .integer, codes: [40102, 40106], sameMeaning: .laterBodyTimestamp),
         // Only eth is supported; starknet and anything else is 40005.
         SignedField("did_type", .text(.plain), codes: [40005]),
         // Malformed: length, hex, v, r or s out of range, high s (40103); or it recovers to
