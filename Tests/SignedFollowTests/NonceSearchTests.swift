@@ -102,7 +102,7 @@ struct NonceSearchTests {
             #expect(Int(refused.headers[.retryAfter] ?? "") ?? 0 >= 1)
             #expect(try service.store.counts() == before)
             // A follow whose nonce needs no search is not held back.
-            #expect(try await service.send(Routes.follow, ClientVariantTests.follow(ClientStyle(client: .ios))).code == 0)
+            #expect(try await service.send(Routes.follow, ClientVariantTests.follow(ClientStyle(client: .uikit))).code == 0)
         }
     }
 

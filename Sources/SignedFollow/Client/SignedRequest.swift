@@ -128,6 +128,7 @@ public struct ClientStyle: Sendable, Equatable {
             issuedAt = .dayFirst
             afterDate = "`;"
             nonceSpelling = .iOS
+            nonceDelayMilliseconds = 1_500
         case .flutter, .dart:
             layout = .unindented
             walletWord = didType == .eth ? "Ethereum" : "Starknet"
@@ -147,7 +148,7 @@ public enum ClientPreset: String, Sendable, CaseIterable {
     /// The reference JS SDK (section 5).
     case js
     /// The iOS SDK: unindented, `Ethereum`, `DD/MM/YYYY`, `` `; `` after the date, the
-    /// nonce of a cancel over `unfollow`.
+    /// nonce of a cancel over `unfollow`, the body's timestamp read 1.5 s after the nonce's.
     case ios
     /// The Flutter SDK: unindented, no wallet word, `` ` `` after the date, the nonce over
     /// `FollowAction.follow`/`.unfollow` and read 2.5 s before the body's timestamp.

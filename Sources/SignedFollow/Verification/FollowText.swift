@@ -39,7 +39,8 @@ public enum ClientVariant: String, Sendable, CaseIterable {
     case jsSDK = "JS SDK"
     /// The section 5 lines in another layout (Kotlin/Java, the docs, a JS SDK variant).
     case plain = "section 5 lines (Kotlin/Java, the docs or another client)"
-    /// The iOS SDK: `` `; `` after the date, `unfollow` in the nonce of a cancel.
+    /// The iOS SDK: `` `; `` after the date, `unfollow` in the nonce of a cancel, a nonce
+    /// read from the clock before the body's timestamp.
     case iOS = "iOS SDK"
     /// The Flutter SDK: `` ` `` after the date, an empty wallet word, the Dart enum's
     /// action word, a nonce read from the clock before the body's timestamp.
@@ -54,13 +55,15 @@ public enum ClientVariant: String, Sendable, CaseIterable {
     /// The client of a follow whose text is `text`, written as `content`, with its nonce
     /// matched as `nonce` against a request timestamped `timestamp`.
     public static func recognise(_ text: FollowText, content: String, nonce: FollowNonce, timestamp: Int64) -> ClientVariant {
-        let dartLike = text.walletWord.isEmpty || nonce.actionWord.hasPrefix("FollowAction.") || nonce.timestamp != timestamp
+        // Only the Flutter/Dart SDKs write no wallet word or the Dart enum's action word.
+        // (A nonce read before the body's timestamp tells nothing: iOS does it too.)
+        let dartWords = text.walletWord.isEmpty || nonce.actionWord.hasPrefix("FollowAction.")
         if text.uri != nil { return .uiKit }
         switch text.residue {
         case .backtick: return .flutter
-        case .backtickSemicolon: return dartLike ? .dart : .iOS
+        case .backtickSemicolon: return dartWords ? .dart : .iOS
         case nil:
-            if dartLike { return .flutterOrDart }
+            if dartWords { return .flutterOrDart }
             return content.hasPrefix("\n    ") ? .jsSDK : .plain
         }
     }
