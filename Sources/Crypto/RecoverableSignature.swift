@@ -4,7 +4,7 @@ import Keccak
 /// A secp256k1 ECDSA signature with its recovery id, as Ethereum wallets return it.
 ///
 /// Parses the 65-byte `r || s || v` form (`v` 27/28 or 0/1) and the 64-byte EIP-2098
-/// compact form (`r || yParityAndS`). Construction enforces PROTOCOL.md section 6:
+/// compact form (`r || yParityAndS`). Construction enforces docs/protocol.md section 6:
 /// `r` and `s` in [1, n-1] and `s <= n/2`, so a value of this type is never malleable.
 public struct RecoverableSignature: Hashable, Sendable, CustomStringConvertible {
     /// The `r` scalar, big-endian.

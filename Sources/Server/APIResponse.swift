@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import SignedFollow
 
-/// The JSON envelope of every response (PROTOCOL.md section 1):
+/// The JSON envelope of every response (docs/protocol.md section 1):
 /// `{"code": Int, "msg": String, "data"?: Object}`, with the HTTP status the code implies.
 ///
 /// Written by hand (``JSONBody``) with the bytes `JSONEncoder` with `.sortedKeys` and

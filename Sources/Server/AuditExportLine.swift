@@ -2,7 +2,7 @@ import NIOCore
 import SignedFollow
 import WalletCrypto
 
-/// The JSON Lines form of audit entries (PROTOCOL.md section 10): one object a line,
+/// The JSON Lines form of audit entries (docs/protocol.md section 10): one object a line,
 /// members in the protocol's order,
 /// `{"seq","kind","received_at","request_pubkey","didkey","body_b64","prev_hash","hash"}`,
 /// numbers in decimal, hashes in lowercase hex, the body in standard base64, each line

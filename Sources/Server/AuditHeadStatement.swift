@@ -1,4 +1,4 @@
-/// What the server signs to vouch for the head of its audit log (PROTOCOL.md section 10):
+/// What the server signs to vouch for the head of its audit log (docs/protocol.md section 10):
 /// the UTF-8 of `"signed-follow audit head\n" + seq + "\n" + hash`, `seq` in decimal and
 /// `hash` in 64 lowercase hex digits.
 ///

@@ -5,7 +5,7 @@ import NIOCore
 import SignedFollow
 import WalletCrypto
 
-/// The audit log over HTTP (PROTOCOL.md section 10): the streamed JSON Lines export,
+/// The audit log over HTTP (docs/protocol.md section 10): the streamed JSON Lines export,
 /// guarded by the admin token, and the head signed by the server's key.
 struct AuditRoutes: Sendable {
     let store: FollowStore

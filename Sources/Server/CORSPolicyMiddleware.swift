@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 
-/// Cross-origin access to the `/api/` routes (PROTOCOL.md section 11).
+/// Cross-origin access to the `/api/` routes (docs/protocol.md section 11).
 ///
 /// Browsers call the API from dApp pages on other origins. Requests are authenticated by
 /// signatures and the admin token, never by cookies, so by default any origin may call
@@ -17,7 +17,7 @@ struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The origins allowed; empty allows any.
     let allowedOrigins: Set<String>
 
-    /// The request headers a browser may send: the signed headers of PROTOCOL.md section 4,
+    /// The request headers a browser may send: the signed headers of docs/protocol.md section 4,
     /// the body type and the admin token.
     static var allowedHeaders: String { "web3mq-request-pubkey, didkey, content-type, authorization, x-request-id" }
     /// The methods the API uses.

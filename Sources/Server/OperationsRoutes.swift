@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import SignedFollow
 
-/// The routes operators and their tools call (PROTOCOL.md section 11): `GET /healthz`
+/// The routes operators and their tools call (docs/protocol.md section 11): `GET /healthz`
 /// and `GET /metrics`. Neither is under `/api/`, so browsers get no CORS headers for
 /// them.
 struct OperationsRoutes: Sendable {

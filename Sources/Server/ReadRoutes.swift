@@ -1,7 +1,7 @@
 import Hummingbird
 import SignedFollow
 
-/// The reads of PROTOCOL.md section 8: the signed lists of the reader, the public lists,
+/// The reads of docs/protocol.md section 8: the signed lists of the reader, the public lists,
 /// the status of a pair and a user's totals. Reads go through the store's read-only connections and
 /// never wait for the writer.
 struct ReadRoutes: Sendable {

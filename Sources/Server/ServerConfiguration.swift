@@ -1,6 +1,6 @@
 import SignedFollow
 
-/// Everything the service is configured with, in one place (PROTOCOL.md section 11).
+/// Everything the service is configured with, in one place (docs/protocol.md section 11).
 ///
 /// Each option has a default that serves a newcomer on one machine, and an environment
 /// variable named `SIGNED_FOLLOW_<OPTION>`; command-line flags (added with the
@@ -24,7 +24,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Largest request body accepted, in bytes; larger ones answer 41301.
     /// `SIGNED_FOLLOW_MAX_BODY_BYTES`, default 16384.
     public var maxBodyBytes = 16 * 1024
-    /// Whether a follow must carry `web3mq_user_signature` (PROTOCOL.md section 4 check 8).
+    /// Whether a follow must carry `web3mq_user_signature` (docs/protocol.md section 4 check 8).
     /// `SIGNED_FOLLOW_REQUIRE_USER_SIGNATURE` (`true`/`false`), default false: no Web3MQ
     /// SDK sends it today.
     public var requireUserSignature = false
@@ -36,12 +36,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `SIGNED_FOLLOW_RATE_LIMIT_BURST` writes (default 100; 0 disables the limit) refilled
     /// at `SIGNED_FOLLOW_RATE_LIMIT_PER_HOUR` an hour (default 600).
     public var rateLimit = RateLimit.default
-    /// The StarkNet chain ids a typed-data signature may be made for (PROTOCOL.md section
+    /// The StarkNet chain ids a typed-data signature may be made for (docs/protocol.md section
     /// 7), each a short string such as `SN_MAIN` or its felt in `0x` hex.
     /// `SIGNED_FOLLOW_STARKNET_CHAIN_IDS`, comma-separated, default `SN_MAIN,SN_SEPOLIA`.
     public var starknetChainIds = ["SN_MAIN", "SN_SEPOLIA"]
     /// The bounds of the search for a follow nonce over an earlier timestamp (the
-    /// Flutter/Dart SDK's second clock read, PROTOCOL.md section 5a item 5): per user a
+    /// Flutter/Dart SDK's second clock read, docs/protocol.md section 5a item 5): per user a
     /// bucket of `SIGNED_FOLLOW_NONCE_SEARCH_BURST` searches (default 10; 0 turns the
     /// search off) refilled at `SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR` (default 360), beyond
     /// which such a follow answers 42901; for all users

@@ -3,7 +3,7 @@ import Metrics
 import Prometheus
 import SignedFollow
 
-/// The service's metrics (PROTOCOL.md section 11), kept in a Prometheus registry that
+/// The service's metrics (docs/protocol.md section 11), kept in a Prometheus registry that
 /// belongs to one ``SignedFollowService``.
 ///
 /// The metrics are made through a `PrometheusMetricsFactory` held here instead of the

@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import SignedFollow
 
-/// The verified write routes: register, log in, follow, batch follow (PROTOCOL.md
+/// The verified write routes: register, log in, follow, batch follow (docs/protocol.md
 /// sections 2 to 4 and 9).
 ///
 /// Each handler reads the body within the limit, decodes it strictly, verifies it, hands
@@ -229,8 +229,8 @@ extension RequestHeaders {
 }
 
 extension HTTPField.Name {
-    /// The request key header of PROTOCOL.md section 4.
+    /// The request key header of docs/protocol.md section 4.
     static let web3mqRequestPubkey = HTTPField.Name("web3mq-request-pubkey")!
-    /// The did header of PROTOCOL.md section 4.
+    /// The did header of docs/protocol.md section 4.
     static let didkey = HTTPField.Name("didkey")!
 }

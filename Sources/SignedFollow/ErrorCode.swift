@@ -1,4 +1,4 @@
-/// A response code of PROTOCOL.md section 1: 0 for success, otherwise five digits
+/// A response code of docs/protocol.md section 1: 0 for success, otherwise five digits
 /// whose first three are the HTTP status of the response.
 public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The number sent as `code`.

@@ -1,4 +1,4 @@
-/// The one error type of the SignedFollow layer: a response code of PROTOCOL.md section 1
+/// The one error type of the SignedFollow layer: a response code of docs/protocol.md section 1
 /// and a constant message that names the failed check and the field, never internals.
 ///
 /// Two errors are equal when their codes are, so tests match on the code.

@@ -1,7 +1,7 @@
 import Keccak
 
 /// The sha3_224 digests that bind a request's fields to what the wallet or the main key
-/// signed (PROTOCOL.md sections 2, 3 and 4). Fields are hashed one after another as
+/// signed (docs/protocol.md sections 2, 3 and 4). Fields are hashed one after another as
 /// UTF-8, numbers in decimal, with no separator and no intermediate string.
 public enum SignedDigests {
     /// The follow nonce: sha3_224(userid + action + target_userid + timestamp), with

@@ -15,7 +15,7 @@ struct Audit: ParsableCommand {
 struct AuditExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the audit log of a database file as JSON Lines (PROTOCOL.md section 10).",
+        abstract: "Write the audit log of a database file as JSON Lines (docs/protocol.md section 10).",
         discussion: """
             Opens the file read-only, so it may be the file of a running service.
             Example: signed-follow audit export --db signed-follow.sqlite --out audit.jsonl

@@ -25,7 +25,7 @@ struct IdentityOptions: ParsableArguments {
 }
 
 /// How the request is written: the sign_content layout and the other client choices of
-/// PROTOCOL.md sections 5 and 5a, so that each client can be reproduced.
+/// docs/protocol.md sections 5 and 5a, so that each client can be reproduced.
 struct StyleOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "A client's whole style: \(ClientPreset.allCases.map(\.rawValue).joined(separator: ", ")) (docs/protocol.md section 5a).",

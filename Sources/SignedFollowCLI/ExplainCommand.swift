@@ -7,7 +7,7 @@ import WalletCrypto
 /// captured follow, check by check.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a captured follow request offline and show every check of PROTOCOL.md section 4, and the client it looks like.",
+        abstract: "Check a captured follow request offline and show every check of docs/protocol.md section 4, and the client it looks like.",
         discussion: """
             REQUEST.json is {"method", "path", "headers": {"web3mq-request-pubkey", "didkey"},
             "body"}: the body as the JSON object sent, or a string of its exact text (what
@@ -54,7 +54,7 @@ struct Explain: ParsableCommand {
 
     private func printText(_ explanation: FollowExplanation) {
         let console = Console.current
-        console.out("Checks of PROTOCOL.md section 4, in order:")
+        console.out("Checks of docs/protocol.md section 4, in order:")
         for check in explanation.checks {
             switch check.outcome {
             case .passed: console.out("  ok    \(check.number). \(check.name)")

@@ -78,7 +78,7 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// `signed-follow selftest`: the PROTOCOL.md section 5 known answer, end to end.
+/// `signed-follow selftest`: the docs/protocol.md section 5 known answer, end to end.
 struct SelfTest: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "selftest",
@@ -103,7 +103,7 @@ struct SelfTest: ParsableCommand {
             return try signature.recoverAddress(personalMessage: signContent.utf8)
                 == EthereumAddress(parsing: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
         }
-        check("StarkNet typed-data hash and signature of PROTOCOL.md section 7") {
+        check("StarkNet typed-data hash and signature of docs/protocol.md section 7") {
             let account = try Felt(hex: "0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
             let text = signContent.replacingOccurrences(of: "eth account:", with: "Argent X account:")
                 .replacingOccurrences(of: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", with: account.paddedHexString)

@@ -4,7 +4,7 @@ import Testing
 
 /// EIP-191 `personal_sign`: hashing, recovery and signing against vectors produced by
 /// eth-account (`scripts/vectors/gen_eip191_vectors.py`), and the known answer of
-/// PROTOCOL.md section 5.
+/// docs/protocol.md section 5.
 @Suite("EIP-191 personal messages")
 struct PersonalMessageTests {
     struct File: Decodable {
@@ -59,7 +59,7 @@ struct PersonalMessageTests {
         }
     }
 
-    @Test("PROTOCOL.md section 5 known answer: the nonce and the personal_sign signature")
+    @Test("docs/protocol.md section 5 known answer: the nonce and the personal_sign signature")
     func protocolKnownAnswer() throws {
         let nonce = sha3_224(
             "user:8d8f2c1f2c6b4b0b0a6e5cb0c8f0e0b1d2c3a4b5c6d7e8f90a1b2c3d" + "follow"

@@ -2,7 +2,7 @@ import WalletCrypto
 import Keccak
 import Testing
 
-/// The strict signature rules of PROTOCOL.md section 6, on negative vectors built from a
+/// The strict signature rules of docs/protocol.md section 6, on negative vectors built from a
 /// valid eth-account signature (the section 5 known answer).
 @Suite("Recoverable signature rules")
 struct RecoverableSignatureTests {

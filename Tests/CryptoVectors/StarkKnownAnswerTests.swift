@@ -1,9 +1,9 @@
 import WalletCrypto
 import Testing
 
-/// The StarkNet known answer of PROTOCOL.md section 7 (starknet.js 5.19.5 and
+/// The StarkNet known answer of docs/protocol.md section 7 (starknet.js 5.19.5 and
 /// starknet-py agree on every row).
-@Suite("StarkNet known answer (PROTOCOL.md section 7)")
+@Suite("StarkNet known answer (docs/protocol.md section 7)")
 struct StarkKnownAnswerTests {
     static let privateKey = "0x1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcde"
     static let account = "0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

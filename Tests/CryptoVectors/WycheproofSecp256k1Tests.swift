@@ -4,7 +4,7 @@ import Keccak
 import Testing
 
 /// Project Wycheproof's secp256k1 ECDSA verification vectors, checked through our
-/// recovery path: a signature is valid for us when it parses under PROTOCOL.md
+/// recovery path: a signature is valid for us when it parses under docs/protocol.md
 /// section 6 and recovers, with recovery id 0 or 1, to the group's public key.
 ///
 /// Where Wycheproof and our rules differ, our rules decide, and each difference is

@@ -5,7 +5,7 @@ import SignedFollow
 import Testing
 import WalletCrypto
 
-/// `GET /api/audit/export` (PROTOCOL.md section 10): JSON Lines after a `seq`, each line's
+/// `GET /api/audit/export` (docs/protocol.md section 10): JSON Lines after a `seq`, each line's
 /// hash recomputed from its own fields, guarded by the admin token.
 @Suite("Audit export")
 struct AuditExportTests {
@@ -41,7 +41,7 @@ struct AuditExportTests {
             hash = try Hex.decode(hashHex, byteCount: 32)
         }
 
-        /// The hash PROTOCOL.md section 10 defines, from this line's fields alone.
+        /// The hash docs/protocol.md section 10 defines, from this line's fields alone.
         var recomputedHash: [UInt8] {
             AuditChain.hash(
                 prevHash: prevHash, seq: seq, kind: kind, receivedAt: receivedAt, requestPubkey: requestPubkey,

@@ -5,7 +5,7 @@ import SignedFollow
 import Testing
 import WalletCrypto
 
-/// `GET /api/audit/head` (PROTOCOL.md section 10): the last entry's seq and hash, signed
+/// `GET /api/audit/head` (docs/protocol.md section 10): the last entry's seq and hash, signed
 /// by the server's ed25519 key, checked here with libsodium through `Ed25519PublicKey`.
 @Suite("Audit head")
 struct AuditHeadTests {

@@ -5,7 +5,7 @@ import SignedFollow
 import Testing
 import WalletCrypto
 
-/// `POST /api/following/batch/` (PROTOCOL.md section 9) and the limits of section 4
+/// `POST /api/following/batch/` (docs/protocol.md section 9) and the limits of section 4
 /// check 10 (42901 with `Retry-After`, 42902) over HTTP.
 @Suite("Batch and limits")
 struct BatchAndLimitTests {

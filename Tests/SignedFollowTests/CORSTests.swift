@@ -4,7 +4,7 @@ import Server
 import SignedFollow
 import Testing
 
-/// CORS on the `/api/` routes (PROTOCOL.md section 11): preflights answered, the allow
+/// CORS on the `/api/` routes (docs/protocol.md section 11): preflights answered, the allow
 /// header on every answer, any origin by default or only the configured ones.
 @Suite("CORS")
 struct CORSTests {

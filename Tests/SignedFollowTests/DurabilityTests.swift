@@ -175,7 +175,7 @@ final class ResultBox: @unchecked Sendable {
     var pairs: [(String, String)] { lock.withLock { stored } }
 }
 
-/// Recomputes every audit entry's hash from its stored fields (PROTOCOL.md section 10)
+/// Recomputes every audit entry's hash from its stored fields (docs/protocol.md section 10)
 /// and checks the chain links and the sequence.
 func verifyAuditChain(_ store: FollowStore) throws {
     var previous = [UInt8](repeating: 0, count: 32)

@@ -1,7 +1,7 @@
 import SignedFollow
 import Testing
 
-/// The response code table of PROTOCOL.md section 1.
+/// The response code table of docs/protocol.md section 1.
 @Suite("Error codes")
 struct ErrorCodeTests {
     @Test("every code's first three digits are its HTTP status, and success is 200")

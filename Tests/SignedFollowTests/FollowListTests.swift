@@ -2,7 +2,7 @@ import Foundation
 @testable import SignedFollow
 import Testing
 
-/// The lists, stats and status of PROTOCOL.md section 8 from the store, against a model
+/// The lists, stats and status of docs/protocol.md section 8 from the store, against a model
 /// of the graph kept by the test, both while pair states are pending and after they are
 /// materialised; and the following limit of section 4 check 10.
 @Suite("Follow lists")

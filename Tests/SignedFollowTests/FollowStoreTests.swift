@@ -6,7 +6,7 @@ import Logging
 import Testing
 import WalletCrypto
 
-/// The durable store: layout, the rules of PROTOCOL.md sections 2 to 4 step 11, and the
+/// The durable store: layout, the rules of docs/protocol.md sections 2 to 4 step 11, and the
 /// audit chain of section 10.
 @Suite("Follow store")
 final class FollowStoreTests: Sendable {

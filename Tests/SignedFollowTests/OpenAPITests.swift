@@ -7,7 +7,7 @@ import SignedFollow
 import Testing
 
 /// `openapi.yaml` at the repository root against the service: the document describes
-/// exactly the routes the router registers, and every code of PROTOCOL.md section 1.
+/// exactly the routes the router registers, and every code of docs/protocol.md section 1.
 @Suite("OpenAPI document")
 struct OpenAPITests {
     /// A route as `METHOD path`, the path without its leading and trailing "/": the

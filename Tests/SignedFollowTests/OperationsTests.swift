@@ -6,7 +6,7 @@ import Server
 import SignedFollow
 import Testing
 
-/// `GET /healthz`, `GET /metrics` and the request id (PROTOCOL.md section 11).
+/// `GET /healthz`, `GET /metrics` and the request id (docs/protocol.md section 11).
 @Suite("Operations")
 struct OperationsTests {
     static let alice = TestIdentity(seed: "alice")

@@ -3,7 +3,7 @@ import SignedFollow
 import Testing
 import WalletCrypto
 
-/// The reads of PROTOCOL.md section 8 over HTTP, against a known graph:
+/// The reads of docs/protocol.md section 8 over HTTP, against a known graph:
 /// A follows B, C and D (in that order); B and C follow A back.
 @Suite("Read routes")
 struct ReadRouteTests {

@@ -5,7 +5,7 @@ import SignedFollow
 import Testing
 import WalletCrypto
 
-/// Every code of PROTOCOL.md section 1 that register, login and follow can answer: a
+/// Every code of docs/protocol.md section 1 that register, login and follow can answer: a
 /// request that fails exactly that check, its code and HTTP status, and no state change.
 @Suite("Rejections")
 struct RejectionTests {

@@ -1,7 +1,7 @@
 import Server
 import Testing
 
-/// Configuration from the environment (PROTOCOL.md section 11).
+/// Configuration from the environment (docs/protocol.md section 11).
 @Suite("Server configuration")
 struct ServerConfigurationTests {
     @Test("the defaults serve a newcomer on one machine")

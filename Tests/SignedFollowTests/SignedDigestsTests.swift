@@ -4,7 +4,7 @@ import Keccak
 import SignedFollow
 import Testing
 
-/// The request digests of PROTOCOL.md sections 2 to 4.
+/// The request digests of docs/protocol.md sections 2 to 4.
 @Suite("Signed digests")
 struct SignedDigestsTests {
     @Test("the follow nonce reproduces the section 5 known answer")

@@ -5,7 +5,7 @@ import SignedFollow
 import Testing
 import WalletCrypto
 
-/// `did_type` `starknet` (PROTOCOL.md section 7) over HTTP: registration binds the Stark
+/// `did_type` `starknet` (docs/protocol.md section 7) over HTTP: registration binds the Stark
 /// key, follows are verified against it, and each StarkNet check failed alone answers its
 /// code and changes nothing. The request sequence signed by starknet-py is replayed in
 /// `RequestVectorTests`; these tests sign with our own StarkNet signer, which the vector
@@ -16,7 +16,7 @@ struct StarknetRequestTests {
     static let bob = TestIdentity(starknetSeed: "bob")
     static let mallory = TestIdentity(starknetSeed: "mallory")
     static let ethCarol = TestIdentity(seed: "carol")
-    /// An x coordinate of no point on the Stark curve (starknet_py.json: PROTOCOL.md's
+    /// An x coordinate of no point on the Stark curve (starknet_py.json: docs/protocol.md's
     /// public key plus one).
     static let notAKey = "0x2a8249e10df5670294c078c3a04f32ed60087e5ee8a3457fa29ed0c0e366bfd"
 

@@ -5,7 +5,7 @@ import Testing
 import WalletCrypto
 
 /// The verified write path end to end over HTTP: register, log in, follow and cancel in
-/// every client style the protocol accepts (PROTOCOL.md sections 2 to 6).
+/// every client style the protocol accepts (docs/protocol.md sections 2 to 6).
 @Suite("Write path")
 struct WritePathTests {
     static let alice = TestIdentity(seed: "alice")

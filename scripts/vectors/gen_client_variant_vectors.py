@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-r"""Generate request vectors for the follow texts the real Web3MQ clients sign (PROTOCOL.md 5a).
+r"""Generate request vectors for the follow texts the real Web3MQ clients sign (docs/protocol.md 5a).
 
 Writes Tests/SignedFollowTests/Vectors/requests_client_variants.json, in the format of
 requests_eth_account.json (see gen_request_vectors.py; same replay rules: ordered requests
@@ -13,7 +13,7 @@ CLIENT SOURCES (read from the published repositories; the texts below are byte f
 what each source builds, with <...> for the interpolated values)
 
  js      Generative-Labs/Web3MQ-Snap packages/snap/src/contact/index.ts (followOperation) and
-         the JS SDK text quoted in PROTOCOL.md section 5 (the reference layout). Template (a JS
+         the JS SDK text quoted in docs/protocol.md section 5 (the reference layout). Template (a JS
          template literal):
            "\n    Web3MQ wants you to sign in with your <did_type> account:\n    <address>\n    \n"
            "    For follow signature\n    \n    Nonce: <nonce>\n    Issued At: <YYYY/MM/DD HH:mm>"
@@ -258,7 +258,7 @@ CLIENTS = {
     "js": {
         "word": "eth", "fmt": FMT_YMD, "tz": UTC, "checksum": False, "session": False,
         "spelling": {"follow": "follow", "cancel": "cancel"},
-        "repository": "Generative-Labs/Web3MQ-Snap; the JS SDK text quoted in PROTOCOL.md section 5",
+        "repository": "Generative-Labs/Web3MQ-Snap; the JS SDK text quoted in docs/protocol.md section 5",
         "path": "packages/snap/src/contact/index.ts (followOperation; its stored version leaves the blank lines "
                 "empty, the section 5 version fills them with 4 spaces, which normalise alike)",
         "template": "\"\\n    Web3MQ wants you to sign in with your <did_type> account:\\n    <address>\\n    \\n"
@@ -793,7 +793,7 @@ def main():
         "source": f"eth-account {version('eth-account')}, PyNaCl {version('PyNaCl')}",
         "generator": "scripts/vectors/gen_client_variant_vectors.py",
         "description": DESCRIPTION_BASE + (
-            ". Follow texts as the Web3MQ clients sign them (PROTOCOL.md 5a): after the section 5 normalisation a "
+            ". Follow texts as the Web3MQ clients sign them (docs/protocol.md 5a): after the section 5 normalisation a "
             "follow is accepted with (1) a last line 'Issued At: <date>' followed by ` or `; (2) an empty wallet "
             "word for eth (two spaces) (3) one 'URI: <text>' line (1..2048 bytes) right after 'For follow "
             "signature' (4) the nonce over any spelling W of the body action (follow: follow, FollowAction.follow; "

@@ -4,7 +4,7 @@
 Writes Tests/SignedFollowTests/Vectors/requests_eth_account.json.
 
 The file is an ordered sequence of register / login / follow requests that a
-correct server (PROTOCOL.md sections 2 to 6) must answer in order, starting from
+correct server (docs/protocol.md sections 2 to 6) must answer in order, starting from
 an empty database, with its clock set to each vector's `now_ms` before the
 request is sent. Each vector gives the route, the two signed headers (empty for
 register and login), the exact body text (signatures cover `sign_content` /

@@ -6,7 +6,7 @@ requests_eth_account.json (see gen_request_vectors.py), so the same replay test 
 an ordered sequence of register / login / follow requests that a correct server must
 answer in order, from an empty database, with its clock set to each vector's now_ms.
 
-DECISIONS (PROTOCOL.md sections 2, 4, 5 and 7 leave these open; the Swift side follows them):
+DECISIONS (docs/protocol.md sections 2, 4, 5 and 7 leave these open; the Swift side follows them):
 
  D1  Signed message. message = first 31 characters of the minimal lowercase hex (no 0x,
      no leading zeros) of starknetKeccak(the exact sign_content / signature_content bytes
@@ -135,7 +135,7 @@ WORDS = ("starknet", "Starknet", "StarkNet", "Argent X", "Braavos")
 DIGITS_SEARCH_START = 1700000100000
 DIGITS_TIMESTAMP = 1700000153915
 
-# PROTOCOL.md section 7 known answer (checks the typed-data builder and signer).
+# docs/protocol.md section 7 known answer (checks the typed-data builder and signer).
 KA_PRIV = 0x1234567890ABCDEF1234567890ABCDEF1234567890ABCDEF1234567890ABCDE
 KA_ACCOUNT = "0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 KA_CONTENT = (
@@ -530,7 +530,7 @@ def validate(g: Generator):
 
 
 def check_known_answer():
-    """The typed-data builder and signer reproduce PROTOCOL.md section 7."""
+    """The typed-data builder and signer reproduce docs/protocol.md section 7."""
     acct = felt_of_hex(KA_ACCOUNT)
     m = typed_msg_hash(KA_CONTENT, "SN_MAIN", acct)
     r, s = message_signature(m, KA_PRIV, seed=None)

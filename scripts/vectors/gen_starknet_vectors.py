@@ -17,7 +17,7 @@ fields msg_hash / r / s, which are decimal strings as in a Web3MQ did_signature)
                     a pure-Python implementation of the Stark curve below.
 * signatures        message_signature(msg_hash, priv, seed=None) (RFC 6979 with no extra
                     entropy: this is what starknet.js / @scure/starknet produce, and it
-                    reproduces the PROTOCOL.md section 7 r, s; starknet-py's default
+                    reproduces the docs/protocol.md section 7 r, s; starknet-py's default
                     seed=32 does NOT), plus negatives. `valid` is starknet-py's
                     verify_message_signature verdict (an exception counts as false);
                     `malformed` is true exactly when a range rule fails:
@@ -36,7 +36,7 @@ fields msg_hash / r / s, which are decimal strings as in a Web3MQ did_signature)
                     target w, solve for msg_hash). Entries whose public key has no private
                     key (an x with no curve point) have "private_key": null.
 * typed_data        SNIP-12 revision 0 (starknet.js "legacy" typed data) as the Web3MQ JS
-                    SDK builds it for did_type starknet (PROTOCOL.md section 7):
+                    SDK builds it for did_type starknet (docs/protocol.md section 7):
                       domain {name: "Example DApp", chainId, version: "0.0.1"},
                       types StarkNetDomain(name:felt,chainId:felt,version:felt),
                             Message(message:felt), primaryType Message,
@@ -55,7 +55,7 @@ BigInt.prototype.toString(16) writes lowercase hex with no "0x" and NO leading z
     message = first 31 characters of the minimal lowercase hex of starknetKeccak(sign_content)
 When the 250-bit value has a leading zero nibble (about 1 time in 4: a 250-bit value
 fills at most 63 hex digits, 62 when the top nibble is 0), the 31 characters start one
-digit later than in the 63-digit zero-padded form. The known answer of PROTOCOL.md
+digit later than in the 63-digit zero-padded form. The known answer of docs/protocol.md
 section 7 is reproduced (asserted below); `typed_data` holds cases whose keccak has 1 and
 2 leading zero nibbles (hex length 62 and 61).
 
@@ -109,7 +109,7 @@ GY = 0x5668060AA49730B7BE4801DF46EC62DE53ECD11ABE43A32873000C36E8DC1F
 BOUND = 2 ** 251
 MASK_250 = 2 ** 250 - 1
 
-# PROTOCOL.md section 7 known answer.
+# docs/protocol.md section 7 known answer.
 KA_PRIV = 0x1234567890ABCDEF1234567890ABCDEF1234567890ABCDEF1234567890ABCDE
 KA_ACCOUNT_TEXT = "0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 KA_PUB = 0x2A8249E10DF5670294C078C3A04F32ED60087E5EE8A3457FA29ED0C0E366BFC
@@ -573,7 +573,7 @@ def gen_typed_data():
                         "account": h(account), "domain_hash": h(dh), "struct_hash": h(sh), "msg_hash": str(mh)})
         return k
 
-    # 1. the PROTOCOL.md section 7 known answer, then its chain-id variants.
+    # 1. the docs/protocol.md section 7 known answer, then its chain-id variants.
     add(ka_content(KA_ACCOUNT_TEXT), "SN_MAIN", KA_ACCOUNT_TEXT)
     assert entries[0]["msg_hash"] == str(KA_MSG_HASH)
     add(ka_content(KA_ACCOUNT_TEXT), "0x534e5f4d41494e", KA_ACCOUNT_TEXT)

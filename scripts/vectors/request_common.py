@@ -1,7 +1,7 @@
 """Helpers shared by the two request-vector generators.
 
 gen_request_vectors.py (did_type "eth") and gen_starknet_request_vectors.py (did_type
-"starknet") write files in one format and follow one protocol (PROTOCOL.md sections 2
+"starknet") write files in one format and follow one protocol (docs/protocol.md sections 2
 to 6): the same nonces, the same sign_content layouts, login, vector bookkeeping and the
 state model that cross-checks every expected code. What differs per did type (the wallet
 signature, how the did is written and compared, the registration rules) stays in each

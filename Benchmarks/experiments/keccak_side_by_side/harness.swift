@@ -1,6 +1,6 @@
 // Side by side, in one process: the Keccak module of an older commit (module KeccakOld) and
 // the working tree's (module Keccak), for an audit entry of a follow (sha3_256 over 32 + ~800
-// bytes, the chain hash of PROTOCOL section 10) and for 136 bytes. Interleaved samples of 500
+// bytes, the chain hash of docs/protocol.md section 10) and for 136 bytes. Interleaved samples of 500
 // hashes each, rotating the order. First checks that both give the same digests. See run.sh.
 import Foundation
 import Keccak

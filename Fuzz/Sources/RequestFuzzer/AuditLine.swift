@@ -2,7 +2,7 @@ import Keccak
 import SignedFollow
 import WalletCrypto
 
-/// An audit export line (PROTOCOL.md section 10) read into its fields, so the fuzzer can
+/// An audit export line (docs/protocol.md section 10) read into its fields, so the fuzzer can
 /// rewrite its chain hashes as a forger would.
 struct AuditLine {
     let seq: Int64

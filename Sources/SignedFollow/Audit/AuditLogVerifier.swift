@@ -1,7 +1,7 @@
 import Keccak
 import WalletCrypto
 
-/// Re-verifies an audit export (PROTOCOL.md section 10) from its bytes alone, one JSON
+/// Re-verifies an audit export (docs/protocol.md section 10) from its bytes alone, one JSON
 /// line at a time: the hash chain, and every signature of every entry, re-checked from
 /// the request body and headers the entry carries.
 ///

@@ -40,7 +40,7 @@ public struct SignedRequest: Sendable {
     }
 }
 
-/// How a client lays out the lines it signs (PROTOCOL.md section 5 and
+/// How a client lays out the lines it signs (docs/protocol.md section 5 and
 /// docs/sdk-sign-content-survey.md).
 public enum SignContentLayout: String, Sendable, CaseIterable {
     /// The reference JS SDK: a leading newline, every line indented by four spaces,
@@ -101,7 +101,7 @@ public struct ClientStyle: Sendable, Equatable {
     /// The address's case.
     public var addressForm: AddressForm = .lowercase
     /// What a follow's text has right after its date: `` ` `` (Flutter), `` `; `` (iOS),
-    /// `` `;\n `` (Dart); "" for nothing (PROTOCOL.md section 5a item 1).
+    /// `` `;\n `` (Dart); "" for nothing (docs/protocol.md section 5a item 1).
     public var afterDate = ""
     /// A follow's `URI:` line after `For follow signature` (the UI kit), if any.
     public var followURI: String?

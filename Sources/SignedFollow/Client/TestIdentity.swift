@@ -3,7 +3,7 @@ import WalletCrypto
 
 /// A test identity: a wallet (an Ethereum key, or a StarkNet account and its Stark key)
 /// and a main ed25519 key, and the userid derived from the wallet. It signs requests
-/// exactly as PROTOCOL.md says, in any client style, for the CLI and the tests. These
+/// exactly as docs/protocol.md says, in any client style, for the CLI and the tests. These
 /// keys are for testing: never use them for real funds.
 public struct TestIdentity: Sendable {
     /// The wallet that signs the did's texts.
@@ -11,7 +11,7 @@ public struct TestIdentity: Sendable {
         /// An Ethereum wallet: `personal_sign` with this key.
         case eth(Secp256k1PrivateKey)
         /// A StarkNet account (a number, not derived from the key) whose Stark key signs
-        /// SNIP-12 typed data for `chainId` (PROTOCOL.md section 7).
+        /// SNIP-12 typed data for `chainId` (docs/protocol.md section 7).
         case starknet(key: StarkPrivateKey, account: Felt, chainId: Felt)
     }
 
@@ -129,7 +129,7 @@ public struct TestIdentity: Sendable {
     ) -> SignedRequest {
         let didValue = written(style)
         // The Flutter/Dart SDKs read the clock for the nonce and the date before the body's
-        // timestamp (PROTOCOL.md section 5a).
+        // timestamp (docs/protocol.md section 5a).
         let signedAt = timestamp - style.nonceDelayMilliseconds
         let nonce = SignedDigests.followNonce(
             userid: userid, action: style.nonceSpelling.word(for: action), targetUserid: target, timestamp: signedAt)
@@ -152,7 +152,7 @@ public struct TestIdentity: Sendable {
                 requestPubkey: Hex.encode(requestKey.publicKey.rawRepresentation), didkey: "\(didType):\(didValue)"))
     }
 
-    /// The query and headers of a signed read (PROTOCOL.md section 8), signed at
+    /// The query and headers of a signed read (docs/protocol.md section 8), signed at
     /// `timestamp` by `requestKey` (the main key or a bound session key).
     public func signedRead(timestamp: Int64, requestKey: Ed25519KeyPair) -> SignedQuery {
         let signature = requestKey.signature(for: (userid + String(timestamp)).utf8).base64

@@ -2,7 +2,7 @@ import Keccak
 import WalletCrypto
 
 /// Why a captured `POST /api/following/` request would be accepted or rejected, worked
-/// out offline: every check of PROTOCOL.md section 4 in order with its result, the
+/// out offline: every check of docs/protocol.md section 4 in order with its result, the
 /// sign_content lines the server rebuilds beside the ones received, the address the
 /// signature recovers to, and the code the service would answer.
 ///

@@ -1,4 +1,4 @@
-/// `POST /api/following/batch/` (PROTOCOL.md section 9): 1 to 20 follows or cancels from
+/// `POST /api/following/batch/` (docs/protocol.md section 9): 1 to 20 follows or cancels from
 /// one user, each checked as a single follow, with its own bytes in the body as its body.
 ///
 /// The batch as a whole is refused (40001 to 40003) when the body is not an object with an

@@ -1,7 +1,7 @@
 import WalletCrypto
 
 /// The account a did names: what `didkey`, `did_value` and line 2 of a signed text carry
-/// (PROTOCOL.md sections 2, 4 and 5).
+/// (docs/protocol.md sections 2, 4 and 5).
 ///
 /// Two addresses are equal when they name the same account, however they were written:
 /// an Ethereum address as its 20 bytes (a mixed-case one must carry its EIP-55

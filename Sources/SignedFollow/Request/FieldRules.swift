@@ -1,6 +1,6 @@
 import WalletCrypto
 
-/// The field rules shared by every request (PROTOCOL.md sections 2 to 4).
+/// The field rules shared by every request (docs/protocol.md sections 2 to 4).
 enum FieldRules {
     /// Longest `userid` or `target_userid`.
     static let maximumUseridLength = 128
@@ -112,7 +112,7 @@ enum FieldRules {
 public enum DidType: String, Sendable, CaseIterable {
     /// An Ethereum account, signing with `personal_sign` (EIP-191).
     case eth
-    /// A StarkNet account, signing SNIP-12 typed data with its Stark key (PROTOCOL.md section 7).
+    /// A StarkNet account, signing SNIP-12 typed data with its Stark key (docs/protocol.md section 7).
     case starknet
 
     /// 40005, for a did type this service does not know.

@@ -1,6 +1,6 @@
 import WalletCrypto
 
-/// `POST /api/following/`, decoded and shape-checked (PROTOCOL.md section 4, checks 1
+/// `POST /api/following/`, decoded and shape-checked (docs/protocol.md section 4, checks 1
 /// and 2). Cryptographic and state checks are the verifier's.
 public struct FollowRequest: Sendable {
     /// The follower.

@@ -1,6 +1,6 @@
 import WalletCrypto
 
-/// `POST /api/user_login_v2/`, decoded and shape-checked (PROTOCOL.md section 3).
+/// `POST /api/user_login_v2/`, decoded and shape-checked (docs/protocol.md section 3).
 public struct LoginRequest: Sendable {
     /// The user.
     public let userid: String

@@ -1,6 +1,6 @@
 import WalletCrypto
 
-// The GET requests of PROTOCOL.md section 8, decoded strictly from their query strings.
+// The GET requests of docs/protocol.md section 8, decoded strictly from their query strings.
 
 /// The query parameters of a GET request, each name given at most once.
 public struct QueryParameters: Sendable {
@@ -86,7 +86,7 @@ public struct PublicListRequest: Sendable {
     }
 }
 
-/// A read signed by the user's request key over `userid + timestamp` (PROTOCOL.md section
+/// A read signed by the user's request key over `userid + timestamp` (docs/protocol.md section
 /// 8: `user_following`, `user_followers`, `user_follow_contacts`), with the headers of
 /// section 4.
 public struct SignedReadRequest: Sendable {

@@ -1,6 +1,6 @@
 import WalletCrypto
 
-/// `POST /api/user_register_v2/`, decoded and shape-checked (PROTOCOL.md section 2).
+/// `POST /api/user_register_v2/`, decoded and shape-checked (docs/protocol.md section 2).
 public struct RegistrationRequest: Sendable {
     /// The userid to register.
     public let userid: String

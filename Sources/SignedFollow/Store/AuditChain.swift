@@ -1,6 +1,6 @@
 import Keccak
 
-/// The audit log's hash chain (PROTOCOL.md section 10), shared by the store that appends
+/// The audit log's hash chain (docs/protocol.md section 10), shared by the store that appends
 /// entries and by whoever verifies an export.
 public enum AuditChain {
     /// The `prev_hash` of entry 1: 32 zero bytes.

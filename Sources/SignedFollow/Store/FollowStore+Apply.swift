@@ -4,7 +4,7 @@ import Keccak
 import Logging
 import Synchronization
 
-// The write path: the ordering, replay and binding rules of PROTOCOL.md sections 2 to 4,
+// The write path: the ordering, replay and binding rules of docs/protocol.md sections 2 to 4,
 // checked inside the transaction that applies them, and the audit chain of section 10.
 //
 // A follow's transaction appends its audit row, which carries the follow's nonce, signed
@@ -112,7 +112,7 @@ extension FollowStore {
 
     // MARK: Rules
 
-    /// PROTOCOL.md section 2: a did and a userid bind once; a newer registration by the
+    /// docs/protocol.md section 2: a did and a userid bind once; a newer registration by the
     /// same pair rotates the main key and revokes the sessions signed by the old one; one
     /// that is not newer (and not a replay) is a conflict, 40902.
     private func applyRegistration(
@@ -134,7 +134,7 @@ extension FollowStore {
             }
             // Section 7: the first registration binds a StarkNet did's key for good.
             guard existing.didPubkey == registration.didPubkey else { return (.didKeyNotBound, AuditColumns()) }
-            // PROTOCOL.md section 2: only a newer registration rotates the key; "otherwise 40902".
+            // docs/protocol.md section 2: only a newer registration rotates the key; "otherwise 40902".
             guard registration.timestamp > existing.registeredTimestamp else { return (.conflict, AuditColumns()) }
             try db.cachedStatement(sql: "UPDATE users SET main_pubkey = ?, registered_timestamp = ? WHERE user_no = ?")
                 .execute(arguments: [registration.mainPubkey, registration.timestamp, existingNumber])
@@ -156,7 +156,7 @@ extension FollowStore {
         return (.applied(following: nil), AuditColumns(nonce: nonce, signedTimestamp: registration.timestamp, userNo: number))
     }
 
-    /// PROTOCOL.md section 3: the login must be signed by the user's current main key,
+    /// docs/protocol.md section 3: the login must be signed by the user's current main key,
     /// which a rotation between verification and commit may have replaced. Binding the
     /// same key again only moves its expiry, so a login needs no nonce.
     private func applyLogin(_ binding: SessionBinding, _ db: Database) throws -> (WriteOutcome, AuditColumns) {
@@ -172,7 +172,7 @@ extension FollowStore {
         return (.applied(following: nil), AuditColumns(userNo: number))
     }
 
-    /// PROTOCOL.md section 4 step 11: a replayed nonce first; then the newest signed
+    /// docs/protocol.md section 4 step 11: a replayed nonce first; then the newest signed
     /// timestamp wins, and on equal timestamps a cancel beats a follow. Then the following
     /// limit (step 10), which refuses only a follow that would add an edge: a replay is
     /// still "already applied", a stale request still 40901, and a cancel always passes.

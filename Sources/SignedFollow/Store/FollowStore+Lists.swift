@@ -1,7 +1,7 @@
 import GRDB
 import Synchronization
 
-// The reads of PROTOCOL.md section 8: follow lists with exact totals, follow stats and the
+// The reads of docs/protocol.md section 8: follow lists with exact totals, follow stats and the
 // status of a pair.
 //
 // Lists come from `follow_pairs` through the read-only connections, newest first by `followed_at`
@@ -17,7 +17,7 @@ import Synchronization
 // Every write acknowledged before the read began is in the answer, and totals agree with
 // the entries.
 
-/// Which list of a user to read (PROTOCOL.md section 8).
+/// Which list of a user to read (docs/protocol.md section 8).
 public enum FollowListKind: String, Sendable, CaseIterable {
     /// The users the user follows, newest follow first.
     case following

@@ -6,7 +6,7 @@ import Synchronization
 import WalletCrypto
 
 /// The service's durable state in one SQLite file: users, session keys, follow pairs and
-/// the audit log, whose rows also keep each request's nonce (PROTOCOL.md sections 2 to 4
+/// the audit log, whose rows also keep each request's nonce (docs/protocol.md sections 2 to 4
 /// and 10).
 ///
 /// The file is opened in WAL mode with `synchronous = FULL`, so a committed transaction

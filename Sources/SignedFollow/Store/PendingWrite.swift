@@ -22,7 +22,7 @@ public enum PendingWrite: Sendable, Equatable {
     }
 }
 
-/// The request as it arrived, for the audit log (PROTOCOL.md section 10).
+/// The request as it arrived, for the audit log (docs/protocol.md section 10).
 public struct AuditRecord: Sendable, Equatable {
     /// `"register"`, `"login"`, `"follow"` or `"cancel"`.
     public var kind: String
@@ -45,7 +45,7 @@ public struct AuditRecord: Sendable, Equatable {
     }
 }
 
-/// A verified registration (PROTOCOL.md section 2).
+/// A verified registration (docs/protocol.md section 2).
 public struct Registration: Sendable, Equatable {
     /// The user being registered.
     public var userid: String
@@ -57,7 +57,7 @@ public struct Registration: Sendable, Equatable {
     public var mainPubkey: String
     /// The signed timestamp, in milliseconds.
     public var timestamp: Int64
-    /// The registration nonce (PROTOCOL.md section 2).
+    /// The registration nonce (docs/protocol.md section 2).
     public var nonce: Digest224
     /// The request as it arrived.
     public var audit: AuditRecord
@@ -81,7 +81,7 @@ public struct Registration: Sendable, Equatable {
     }
 }
 
-/// A verified login that binds a session key (PROTOCOL.md section 3).
+/// A verified login that binds a session key (docs/protocol.md section 3).
 public struct SessionBinding: Sendable, Equatable {
     /// The user the session key is bound to.
     public var userid: String
@@ -110,7 +110,7 @@ public struct SessionBinding: Sendable, Equatable {
     }
 }
 
-/// A verified follow or cancel (PROTOCOL.md section 4).
+/// A verified follow or cancel (docs/protocol.md section 4).
 public struct FollowChange: Sendable, Equatable {
     /// The user who follows.
     public var userid: String
@@ -120,7 +120,7 @@ public struct FollowChange: Sendable, Equatable {
     public var follow: Bool
     /// The signed timestamp, in milliseconds.
     public var timestamp: Int64
-    /// The follow nonce (PROTOCOL.md section 4, check 5).
+    /// The follow nonce (docs/protocol.md section 4, check 5).
     public var nonce: Digest224
     /// The request as it arrived.
     public var audit: AuditRecord

@@ -77,7 +77,7 @@ public struct StoreCounts: Sendable, Equatable {
     }
 }
 
-/// One entry of the audit log (PROTOCOL.md section 10).
+/// One entry of the audit log (docs/protocol.md section 10).
 public struct AuditEntry: Sendable, Equatable {
     /// Position in the log, from 1, without gaps.
     public var seq: Int64

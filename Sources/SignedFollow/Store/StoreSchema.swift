@@ -90,7 +90,7 @@ enum StoreSchema {
             """)
     }
 
-    /// StarkNet dids (PROTOCOL.md section 7): the Stark public key a registration bound to
+    /// StarkNet dids (docs/protocol.md section 7): the Stark public key a registration bound to
     /// the did, `0x` and 64 lowercase hex digits; NULL for eth, whose key the signature
     /// itself recovers.
     private static func v2(_ db: Database) throws {

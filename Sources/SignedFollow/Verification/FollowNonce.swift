@@ -1,7 +1,7 @@
 import Keccak
 
 /// How a follow's written nonce binds the request: the action word and the timestamp it
-/// is the sha3_224 of (PROTOCOL.md section 4 check 5 and section 5a items 4 and 5).
+/// is the sha3_224 of (docs/protocol.md section 4 check 5 and section 5a items 4 and 5).
 ///
 /// The nonce is `sha3_224(userid + W + target_userid + T)`. The JS SDK writes the body's
 /// `action` as W and its `timestamp` as T. The iOS SDK writes `unfollow` for a cancel and

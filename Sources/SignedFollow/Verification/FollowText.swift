@@ -1,6 +1,6 @@
 import Keccak
 
-/// What a follow's sign_content says once its lines have passed (PROTOCOL.md sections 5
+/// What a follow's sign_content says once its lines have passed (docs/protocol.md sections 5
 /// and 5a): the parts a client may write in more than one way, and the nonce it wrote.
 ///
 /// The nonce is not matched here: which action word and which timestamp it was computed
@@ -32,7 +32,7 @@ public struct FollowText: Sendable, Equatable {
 }
 
 /// The Web3MQ client a follow's sign_content looks like it came from, recognised from the
-/// variants of PROTOCOL.md section 5a it uses (docs/sdk-sign-content-survey.md says what
+/// variants of docs/protocol.md section 5a it uses (docs/sdk-sign-content-survey.md says what
 /// each client writes). A name for people (`signed-follow explain`); it decides nothing.
 public enum ClientVariant: String, Sendable, CaseIterable {
     /// The reference JS SDK: the section 5 lines, with its leading newline and indentation.

@@ -1,4 +1,4 @@
-/// The `Issued At:` date of a sign_content (PROTOCOL.md section 5): the client's local
+/// The `Issued At:` date of a sign_content (docs/protocol.md section 5): the client's local
 /// wall-clock time in one of the layouts the SDKs write, zero-padded as every SDK pads:
 ///
 /// - `YYYY/MM/DD HH:mm` (the JS SDK),

@@ -1,7 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// The bounds on the Flutter/Dart nonce search (PROTOCOL.md section 5a item 5), from the
+/// The bounds on the Flutter/Dart nonce search (docs/protocol.md section 5a item 5), from the
 /// server's configuration.
 public struct NonceSearchLimits: Sendable, Equatable {
     /// How often one user may make the service search: a bucket of `burst` searches

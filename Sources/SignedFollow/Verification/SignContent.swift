@@ -2,7 +2,7 @@ import Keccak
 import WalletCrypto
 
 /// The text a wallet signed, checked line by line against the lines the server rebuilds
-/// from the request (PROTOCOL.md section 5, and for follows the real clients' variants of
+/// from the request (docs/protocol.md section 5, and for follows the real clients' variants of
 /// section 5a).
 ///
 /// Clients lay the same lines out differently (a leading newline, four-space indents,

@@ -1,7 +1,7 @@
 import Keccak
 import WalletCrypto
 
-/// The signature checks of PROTOCOL.md sections 2 to 7 that need no state: shared
+/// The signature checks of docs/protocol.md sections 2 to 7 that need no state: shared
 /// by the ``Verifier``, the offline explanation of a request and the audit verifier, so
 /// that all three judge a signature the same way.
 enum SignatureChecks {

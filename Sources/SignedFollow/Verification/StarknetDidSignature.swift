@@ -1,6 +1,6 @@
 import WalletCrypto
 
-/// A StarkNet `did_signature` (PROTOCOL.md section 7): `"<msgHash>,<r>,<s>"`, three
+/// A StarkNet `did_signature` (docs/protocol.md section 7): `"<msgHash>,<r>,<s>"`, three
 /// decimal numbers, as the Web3MQ JS SDK joins the typed-data hash and the wallet's
 /// signature.
 ///

@@ -18,7 +18,7 @@ public struct VerificationPolicy: Sendable, Equatable {
     /// The bounds of the search for a nonce over an earlier timestamp (section 5a item 5).
     public var nonceSearch = NonceSearchLimits.default
 
-    /// The defaults of PROTOCOL.md.
+    /// The defaults of docs/protocol.md.
     public init() {}
 
     /// A chain id as an operator writes it: `0x` hex (a felt), or else a short string of 1
@@ -30,7 +30,7 @@ public struct VerificationPolicy: Sendable, Equatable {
     }
 }
 
-/// Runs the checks of PROTOCOL.md sections 2, 3, 4 and 6 on a decoded request and, when
+/// Runs the checks of docs/protocol.md sections 2, 3, 4 and 6 on a decoded request and, when
 /// all pass, returns the write for the group-commit writer (wrap it in ``PendingWrite``). The ordering rules of
 /// section 4 step 11, replays and registration conflicts are decided by the store,
 /// inside the transaction.

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// How many follows and cancels one user may send (PROTOCOL.md section 4 check 10): a
+/// How many follows and cancels one user may send (docs/protocol.md section 4 check 10): a
 /// token bucket that holds up to `burst` tokens and gains `perHour` tokens an hour.
 public struct RateLimit: Sendable, Equatable {
     /// The most writes a user may send at once, after a quiet spell. 0 disables the limit.

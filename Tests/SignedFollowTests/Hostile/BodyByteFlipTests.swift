@@ -4,7 +4,7 @@ import Testing
 
 /// Issue 6: one byte of a valid signed body XORed with any non-zero mask (so also into
 /// invalid UTF-8, a quote, a control byte, a broken member name) is rejected with a code of
-/// PROTOCOL.md's check failures and writes nothing, unless it only changes the case of a
+/// docs/protocol.md's check failures and writes nothing, unless it only changes the case of a
 /// hex digit in a member compared as bytes (``FlippedBody``).
 @Suite("Hostile input: flipped body bytes")
 struct BodyByteFlipTests {

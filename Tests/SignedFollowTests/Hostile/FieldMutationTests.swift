@@ -3,7 +3,7 @@ import SignedFollow
 import Testing
 
 /// Issue 6: every mutation of a signed field of a valid follow, registration or login is
-/// rejected with a code of PROTOCOL.md's table that the field's checks can answer, and
+/// rejected with a code of docs/protocol.md's table that the field's checks can answer, and
 /// writes nothing, unless it provably keeps the signed meaning (``SameMeaning``); then the
 /// service accepts it as the very request that was signed. Each trial also sends the
 /// valid request afterwards, so a mutation is only ever judged against a request that the

@@ -65,7 +65,7 @@ enum MutationGen {
     }
 
     /// A client's choices for a valid request: every layout, wallet word, date layout,
-    /// signature form and address case of PROTOCOL.md section 5, each action of a follow,
+    /// signature form and address case of docs/protocol.md section 5, each action of a follow,
     /// and the main key or the session key.
     static let clientChoice = zip(
         Gen<SignContentLayout>.case, Gen.int(in: 0...2), Gen<IssuedAt.Layout>.case,

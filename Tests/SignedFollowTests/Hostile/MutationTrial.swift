@@ -48,7 +48,7 @@ struct MutationTrial {
     }
 }
 
-/// The codes of PROTOCOL.md section 1 that a request failing a check of sections 2 to 4
+/// The codes of docs/protocol.md section 1 that a request failing a check of sections 2 to 4
 /// may carry: a changed byte of a signed request is refused with one of these, never with
 /// an internal error, a limit or an ordering code (those need a validly signed request).
 enum ProtocolCodes {

@@ -6,7 +6,7 @@ import WalletCrypto
 /// a change of it may be answered with and the changes that keep what was signed.
 ///
 /// The codes are those the checks reach first, in the order of `Verifier` (cheap checks
-/// first, as PROTOCOL.md section 4 allows): each table entry says why.
+/// first, as docs/protocol.md section 4 allows): each table entry says why.
 struct SignedField: Sendable, CustomTestStringConvertible {
     /// Where the value travels.
     enum Place: Sendable {

@@ -1,5 +1,5 @@
 /// The signed fields of each request and what a change of each may be answered with
-/// (PROTOCOL.md sections 2 to 4). Why each code is possible follows the order of the
+/// (docs/protocol.md sections 2 to 4). Why each code is possible follows the order of the
 /// checks: decoding (40001 to 40006), then `Verifier` (window, users and keys, then the
 /// sign_content lines, then the signatures).
 enum SignedFields {
@@ -36,7 +36,7 @@ enum SignedFields {
 
     /// The follow fields plus `web3mq_user_signature`, for a service that requires it (so
     /// that leaving it out is 40002; by default it is optional and leaving it out is
-    /// accepted, PROTOCOL.md section 4 check 8).
+    /// accepted, docs/protocol.md section 4 check 8).
     static let followWithUserSignature: [SignedField] = follow + [
         // Not base64 of 64 bytes, with padding and zero unused bits (40103), or another
         // signature, which does not verify (40105). Standard base64 has one encoding per
