@@ -45,7 +45,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// bucket of `SIGNED_FOLLOW_NONCE_SEARCH_BURST` searches (default 10; 0 turns the
     /// search off) refilled at `SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR` (default 360), beyond
     /// which such a follow answers 42901; for all users
-    /// `SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND` hashes a second (default 400000),
+    /// `SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND` hashes a second (default 200000),
     /// beyond which it answers 50301.
     public var nonceSearch = NonceSearchLimits.default
     /// Bearer token for the audit export; nil disables the export.

@@ -23,10 +23,10 @@ public struct NonceSearchLimits: Sendable, Equatable {
     }
 
     /// The defaults (BENCHMARKS.md, "Flutter/Dart nonce search"): 10 searches at once and
-    /// 360 an hour per user; 400,000 hashes a second for all users (about a sixth of one
-    /// core here), 2,000,000 at once.
+    /// 360 an hour per user; 200,000 hashes a second for all users (0.09 to 0.15 of one
+    /// core, measured), 2,000,000 at once.
     public static let `default` = NonceSearchLimits(
-        perUser: RateLimit(burst: 10, perHour: 360), hashesPerSecond: 400_000, hashBurst: 2_000_000)
+        perUser: RateLimit(burst: 10, perHour: 360), hashesPerSecond: 200_000, hashBurst: 2_000_000)
 }
 
 /// Runs the nonce searches of the ``Verifier`` within their bounds: one token of the
