@@ -105,11 +105,15 @@ public struct FollowExplanation: Sendable {
         } catch {
             contentFailure = error
         }
-        let (nonce, nonceDetails) = Self.matchNonce(request, text)
-        let nonceFailure = text != nil && nonce == nil ? SignatureChecks.nonceMismatch : nil
+        // The service searches earlier timestamps only for a signature that verifies.
+        let (nonce, searched, nonceDetails) = Self.matchNonce(
+            request, text, maySearch: Self.signatureMayVerify(request, policy: policy))
+        let nonceFailure = searched && nonce == nil ? SignatureChecks.nonceMismatch : nil
         // One check 5: the lines (section 5 and 5a), then the nonce (searched last by the service).
+        let nonceOutcome: Outcome = text == nil || nonce != nil || searched
+            ? .passed : .notChecked("the nonce is not over the body's timestamp, and earlier ones are searched for only once did_signature verifies")
         checks.append(Check(
-            number: 5, name: Self.names[5], outcome: (contentFailure ?? nonceFailure).map(Outcome.failed) ?? .passed,
+            number: 5, name: Self.names[5], outcome: (contentFailure ?? nonceFailure).map(Outcome.failed) ?? nonceOutcome,
             details: ["the lines of sections 5 and 5a, the nonce over any spelling of the action and a timestamp up to 120 s earlier"]
                 + nonceDetails))
         let lines = Self.lines(of: request, nonce: nonce?.digest ?? jsNonce)
@@ -199,8 +203,10 @@ public struct FollowExplanation: Sendable {
 
     /// The nonce as the service matches it (section 5a items 4 and 5, searched without the
     /// service's budget), and what was tried.
-    private static func matchNonce(_ request: FollowRequest, _ text: FollowText?) -> (FollowNonce?, [String]) {
-        guard let text else { return (nil, []) }
+    private static func matchNonce(
+        _ request: FollowRequest, _ text: FollowText?, maySearch: Bool
+    ) -> (nonce: FollowNonce?, searched: Bool, details: [String]) {
+        guard let text else { return (nil, false, []) }
         let words = FollowNonce.actionWords(for: request.action).joined(separator: ", ")
         var details = ["written: \(text.writtenNonce.hexString)", "action words tried: \(words)"]
         if let nonce = FollowNonce.atBodyTimestamp(
@@ -208,8 +214,9 @@ public struct FollowExplanation: Sendable {
             timestamp: request.timestamp)
         {
             details.append("matched: sha3_224(userid + \(nonce.actionWord) + target_userid + \(nonce.timestamp)), the body's timestamp")
-            return (nonce, details)
+            return (nonce, false, details)
         }
+        guard maySearch else { return (nil, false, details + ["not over the body's timestamp"]) }
         let search = FollowNonceSearch(
             written: text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
             timestamp: request.timestamp, issuedAt: text.issuedAt)
@@ -218,7 +225,23 @@ public struct FollowExplanation: Sendable {
         if let found {
             details.append("matched: sha3_224(userid + \(found.actionWord) + target_userid + \(found.timestamp)), \(request.timestamp - found.timestamp) ms before the body's timestamp")
         }
-        return (found, details)
+        return (found, true, details)
+    }
+
+    /// False when `did_signature` certainly fails (check 6): the service then never
+    /// searches for the nonce. True when it verifies, or needs the bound Stark key.
+    private static func signatureMayVerify(_ request: FollowRequest, policy: VerificationPolicy) -> Bool {
+        let starkKey: StarkPublicKey?
+        switch request.didAddress {
+        case .eth: starkKey = nil
+        case .starknet:
+            guard let sent = request.starkKey else { return true }
+            guard let key = try? SignatureChecks.validatedStarkKey(sent) else { return false }
+            starkKey = key
+        }
+        return (try? SignatureChecks.didSignature(
+            request.didSignature, over: request.signContent, claimed: request.didAddress, starkKey: starkKey,
+            chainIds: policy.starknetChainIds)) != nil
     }
 
     private init(undecodable error: RequestError) {
