@@ -1,3 +1,4 @@
+import Foundation
 import WalletCrypto
 import Testing
 
@@ -15,11 +16,12 @@ struct StarkKnownAnswerTests {
     static let r = "1238065889067914464780470603510716178084369892313900644299595079935490640249"
     static let s = "1294895768084649338787367023820623437863277887467467233490772524053601922885"
 
-    @Test("the sign_content is the JS SDK layout of section 5's example")
+    @Test("the sign_content is section 5's known-answer text with wallet word Argent X and the account as the address")
     func signContentLayout() {
-        #expect(Self.signContent.hasPrefix("\n    Web3MQ wants you to sign in with your Argent X account:\n    0x0123"))
-        #expect(Self.signContent.contains("\n    \n    For follow signature\n    \n    Nonce: "))
-        #expect(Self.signContent.hasSuffix("\n    Issued At: 2023/07/12 16:25"))
+        let fromSectionFive = PersonalMessageTests.sectionFiveSignContent
+            .replacingOccurrences(of: "your eth account:", with: "your Argent X account:")
+            .replacingOccurrences(of: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", with: Self.account)
+        #expect(Self.signContent == fromSectionFive)
     }
 
     @Test("the private key gives the public key")
