@@ -3,8 +3,11 @@
 //
 // Module arrows point one way:
 //   Keccak <- WalletCrypto <- SignedFollow <- Server <- SignedFollowCLI <- SignedFollowCommand
+//                                         <- SignedFollowClient <- SignedFollowCLI
 // (SignedFollowCLI holds the subcommands of the `signed-follow` executable, so that tests
-// can run them in-process; the executable only calls it.)
+// can run them in-process; the executable only calls it. SignedFollowClient signs requests
+// as each client does, from test identities, for the CLI, the tests, the fuzzer and the
+// benchmarks; the service does not link it.)
 // C libraries enter only through the `C`-prefixed system-library modules, used by WalletCrypto.
 //
 // WalletCrypto lives in Sources/Crypto (the design card's layout). Its module cannot be
@@ -25,6 +28,7 @@ let package = Package(
         .library(name: "Keccak", targets: ["Keccak"]),
         .library(name: "WalletCrypto", targets: ["WalletCrypto"]),
         .library(name: "SignedFollow", targets: ["SignedFollow"]),
+        .library(name: "SignedFollowClient", targets: ["SignedFollowClient"]),
         // The C modules, so that Benchmarks/ can time the raw C calls beside our wrappers.
         .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "CSodium", targets: ["CSodium"]),
@@ -79,6 +83,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SignedFollowClient",
+            dependencies: ["SignedFollow", "WalletCrypto", "Keccak"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Server",
             dependencies: [
                 "SignedFollow", "WalletCrypto", "Keccak",
@@ -95,7 +104,7 @@ let package = Package(
         .target(
             name: "SignedFollowCLI",
             dependencies: [
-                "Server", "SignedFollow", "WalletCrypto", "Keccak",
+                "Server", "SignedFollow", "SignedFollowClient", "WalletCrypto", "Keccak",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "SignedFollowTests",
             dependencies: [
-                "SignedFollow", "Server", "SignedFollowCLI", "WalletCrypto", "Keccak",
+                "SignedFollow", "SignedFollowClient", "Server", "SignedFollowCLI", "WalletCrypto", "Keccak",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -53,6 +53,7 @@ let package = Package(
             name: "WritePathBenchmark",
             dependencies: [
                 .product(name: "SignedFollow", package: "signed-follow"),
+                .product(name: "SignedFollowClient", package: "signed-follow"),
                 .product(name: "WalletCrypto", package: "signed-follow"),
                 .product(name: "Keccak", package: "signed-follow"),
                 .product(name: "CSecp256k1", package: "signed-follow"),
@@ -67,6 +68,7 @@ let package = Package(
             name: "ReadPathBenchmark",
             dependencies: [
                 .product(name: "SignedFollow", package: "signed-follow"),
+                .product(name: "SignedFollowClient", package: "signed-follow"),
                 .product(name: "WalletCrypto", package: "signed-follow"),
                 .product(name: "Keccak", package: "signed-follow"),
                 .product(name: "Logging", package: "swift-log"),

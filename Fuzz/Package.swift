@@ -19,6 +19,7 @@ let package = Package(
             name: "RequestFuzzer",
             dependencies: [
                 .product(name: "SignedFollow", package: "signed-follow"),
+                .product(name: "SignedFollowClient", package: "signed-follow"),
                 .product(name: "WalletCrypto", package: "signed-follow"),
                 .product(name: "Keccak", package: "signed-follow"),
             ],

@@ -54,9 +54,10 @@ struct AuditRoutes: Sendable {
             var page = firstPage
             do {
                 while !page.isEmpty {
-                    var buffer = ByteBufferAllocator().buffer(capacity: page.count * 512)
-                    for entry in page { AuditExportLine.write(entry, to: &buffer) }
-                    try await writer.write(buffer)
+                    var lines: [UInt8] = []
+                    lines.reserveCapacity(page.count * 512)
+                    for entry in page { AuditExportLine.append(entry, to: &lines) }
+                    try await writer.write(ByteBuffer(bytes: lines))
                     page = try cursor.nextPage(from: store)
                 }
             } catch {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Server
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 /// `signed-follow audit`: export the log of a database file, verify an export.

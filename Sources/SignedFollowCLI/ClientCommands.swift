@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 /// `signed-follow keygen`: a test identity file.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 extension SignContentLayout: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 /// `signed-follow explain REQUEST.json`: why the service would accept or reject a

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Keccak
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 /// `signed-follow gen-load`: registered users and fresh pre-signed follows for a load tool.

@@ -1,6 +1,7 @@
 import Foundation
 import Keccak
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 /// A test identity as `signed-follow keygen` writes it: the wallet key (an Ethereum key, or

@@ -1,5 +1,6 @@
 import Foundation
 import SignedFollow
+import SignedFollowClient
 
 /// A request as a dApp sends it, written as one JSON object: what `sign` prints,
 /// `gen-load` writes a line of, and `explain` reads.

@@ -1,5 +1,6 @@
 @testable import Server
 import SignedFollow
+import SignedFollowClient
 import Testing
 
 /// The export's paging: pages of the configured size, the limit and the head it started

@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-@testable import Server
 import SignedFollow
 import Testing
 import WalletCrypto
@@ -10,9 +8,7 @@ import WalletCrypto
 @Suite("Audit export line")
 struct AuditExportLineTests {
     static func line(_ entry: AuditEntry) -> String {
-        var buffer = ByteBuffer()
-        AuditExportLine.write(entry, to: &buffer)
-        return String(buffer: buffer)
+        String(decoding: AuditExportLine.bytes(entry), as: UTF8.self)
     }
 
     static func entry(didkey: String) -> AuditEntry {
@@ -31,7 +27,7 @@ struct AuditExportLineTests {
     }
 
     @Test("quotes, backslashes, control and non-ASCII characters round-trip through a JSON parser", arguments: [
-        "eth:\"quoted\"", "back\\slash", "line\nbreak\r\ttab", "nul\u{0}bell\u{7}esc\u{1B}", "ünïcode ✓ 𝄞",
+        "eth:\"quoted\"", "back\\slash", "line\nbreak\r\ttab", "nul\u{0}bell\u{7}esc\u{1B}", "ünïcode ✓ 𝄞", "back\u{8}space form\u{C}feed",
     ])
     func escaping(_ didkey: String) throws {
         let text = Self.line(Self.entry(didkey: didkey))

@@ -2,6 +2,7 @@ import Foundation
 import Keccak
 import Server
 import SignedFollow
+import SignedFollowClient
 import Testing
 import WalletCrypto
 

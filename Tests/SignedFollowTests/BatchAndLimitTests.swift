@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Server
 import SignedFollow
+import SignedFollowClient
 import Testing
 import WalletCrypto
 

@@ -5,6 +5,7 @@ import NIOCore
 import Server
 import Keccak
 @testable import SignedFollow
+import SignedFollowClient
 @testable import SignedFollowCLI
 import Testing
 import WalletCrypto

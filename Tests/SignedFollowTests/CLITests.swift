@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Keccak
 @testable import SignedFollow
+import SignedFollowClient
 @testable import SignedFollowCLI
 import Synchronization
 import Testing

@@ -5,6 +5,7 @@ import Keccak
 import NIOCore
 import Server
 @testable import SignedFollow
+import SignedFollowClient
 @testable import SignedFollowCLI
 import Testing
 import WalletCrypto

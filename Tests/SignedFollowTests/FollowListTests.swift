@@ -1,5 +1,6 @@
 import Foundation
 @testable import SignedFollow
+import SignedFollowClient
 import Testing
 
 /// The lists, stats and status of docs/protocol.md section 8 from the store, against a model
@@ -98,7 +99,7 @@ final class FollowListTests: Sendable {
         var timestamp: Int64 = 10_000
         var latest: [GraphModel.Pair: Int64] = [:]
         for round in 1...24 {
-            var writes: [PendingWrite] = []
+            var writes: [VerifiedWrite] = []
             for _ in 0..<(1 + Int.random(in: 0..<12, using: &random)) {
                 let user = Int.random(in: 0..<users, using: &random)
                 let target = (user + 1 + Int.random(in: 0..<users - 1, using: &random)) % users

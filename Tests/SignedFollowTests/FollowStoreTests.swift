@@ -22,9 +22,9 @@ final class FollowStoreTests: Sendable {
 
     // MARK: Layout
 
-    @Test("a fresh file gets every migration step (v1, v2), WAL, synchronous FULL and foreign keys on every connection")
+    @Test("a fresh file gets every migration step (v1 to v3), WAL, synchronous FULL and foreign keys on every connection")
     func freshFileMigrates() throws {
-        #expect(try store.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1", "v2"])
+        #expect(try store.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3"])
         let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: """
                 SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name
@@ -66,7 +66,7 @@ final class FollowStoreTests: Sendable {
         let reopened = try FollowStore(path: path, logger: storeTestLogger)
         #expect(reopened.serverKey.publicKey == store.serverKey.publicKey)
         #expect(reopened.serverKey.seed == store.serverKey.seed)
-        #expect(try reopened.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1", "v2"])
+        #expect(try reopened.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3"])
         #expect(try reopened.counts() == counts)
         #expect(try reopened.user("user:alice")?.mainPubkey == alice.mainPubkey)
     }
@@ -91,7 +91,7 @@ final class FollowStoreTests: Sendable {
         #expect(try store.userid(forDidType: "eth", didValue: alice.didValue) == "user:alice")
         #expect(try store.isRegistered("user:alice"))
         #expect(try !store.isRegistered("user:bob"))
-        #expect(try store.isNonceApplied(alice.nonce, signedTimestamp: alice.timestamp))
+        #expect(try store.isNonceApplied(alice.nonce, signedTimestamp: alice.timestamp, userid: alice.userid))
         #expect(try store.auditEntries(afterSeq: 0, limit: 10).map(\.kind) == ["register"])
     }
 
@@ -224,7 +224,7 @@ final class FollowStoreTests: Sendable {
         #expect(try store.apply([.follow(olderCancel), .follow(olderFollow)]) == [.stale, .stale])
         #expect(try store.counts() == before)
         #expect(try store.pair("user:a", "user:b") == pair)
-        #expect(try !store.isNonceApplied(olderCancel.nonce, signedTimestamp: olderCancel.timestamp))
+        #expect(try !store.isNonceApplied(olderCancel.nonce, signedTimestamp: olderCancel.timestamp, userid: olderCancel.userid))
     }
 
     @Test("on equal timestamps a cancel beats a follow, whichever arrives first")
@@ -356,7 +356,7 @@ final class FollowStoreTests: Sendable {
         try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
         let before = try store.counts()
         let head = try store.auditHead()
-        let writes: [PendingWrite] = [
+        let writes: [VerifiedWrite] = [
             .register(StoreFixture.registration("user:c")),
             .follow("user:a", "user:b", at: 10),
         ]
@@ -442,21 +442,21 @@ extension FollowStoreTests {
 
 // MARK: Shorthands (the shared fixtures are at the end of GroupCommitWriterTests.swift)
 
-extension PendingWrite {
+extension VerifiedWrite {
     /// A verified follow of `target` by `userid`.
-    static func follow(_ userid: String, _ target: String, at timestamp: Int64) -> PendingWrite {
+    static func follow(_ userid: String, _ target: String, at timestamp: Int64) -> VerifiedWrite {
         .follow(StoreFixture.follow(userid, target, at: timestamp))
     }
 
     /// A verified cancel of `userid`'s follow of `target`.
-    static func cancel(_ userid: String, _ target: String, at timestamp: Int64) -> PendingWrite {
+    static func cancel(_ userid: String, _ target: String, at timestamp: Int64) -> VerifiedWrite {
         .follow(StoreFixture.follow(userid, target, follow: false, at: timestamp))
     }
 }
 
 extension FollowStore {
     /// Applies one write in a transaction of its own.
-    func apply(_ write: PendingWrite) throws -> WriteOutcome { try apply([write])[0] }
+    func apply(_ write: VerifiedWrite) throws -> WriteOutcome { try apply([write])[0] }
 
     /// The state of the pair (`userid`, `target`).
     func pair(_ userid: String, _ target: String) throws -> PairState? {

@@ -36,7 +36,7 @@ final class GroupCommitWriterTests: Sendable {
         let reopened = try FollowStore(path: path, logger: storeTestLogger)
         #expect(try reopened.isRegistered("user:a") && reopened.isRegistered("user:b"))
         #expect(try reopened.pairState(userid: "user:a", targetUserid: "user:b")?.following == true)
-        #expect(try reopened.isNonceApplied(follow.nonce, signedTimestamp: follow.timestamp))
+        #expect(try reopened.isNonceApplied(follow.nonce, signedTimestamp: follow.timestamp, userid: follow.userid))
         #expect(try reopened.counts().auditEntries == 3)
     }
 
@@ -202,7 +202,7 @@ final class GroupCommitWriterTests: Sendable {
             #expect(sizes.allSatisfy { $0 <= 4 } && sizes.reduce(0, +) == 20)
             #expect(writer.transactionCount == sizes.count)
 
-            let big = (21...30).map { PendingWrite.follow("user:0", "user:\($0)", at: 10) }
+            let big = (21...30).map { VerifiedWrite.follow("user:0", "user:\($0)", at: 10) }
             let outcomes = try await writer.submit(batch: big)
             #expect(outcomes == Array(repeating: .applied(following: true), count: 10))
             #expect(await gate.sizes.last == 10)
@@ -242,7 +242,7 @@ final class GroupCommitWriterTests: Sendable {
     @Test("submissions before run() starts and after it returns are unavailable")
     func unavailableWhenNotRunning() async throws {
         let writer = GroupCommitWriter(store: store, logger: storeTestLogger)
-        let write = PendingWrite.register(StoreFixture.registration("user:a"))
+        let write = VerifiedWrite.register(StoreFixture.registration("user:a"))
         await #expect(throws: WriterError.unavailable) { try await writer.submit(write) }
         try await withRunningWriter(writer) { _ in }
         await #expect(throws: WriterError.unavailable) { try await writer.submit(write) }
@@ -437,12 +437,15 @@ enum StoreFixture {
             timestamp: 1_700_000_000_000, audit: audit("login"))
     }
 
-    static func follow(_ userid: String, _ target: String, follow: Bool = true, at timestamp: Int64) -> FollowChange {
+    /// A follow by a user registered by ``registration(_:did:timestamp:)`` at `registeredAt`.
+    static func follow(
+        _ userid: String, _ target: String, follow: Bool = true, at timestamp: Int64, registeredAt: Int64 = 1_000
+    ) -> FollowChange {
         let action = follow ? "follow" : "cancel"
         return FollowChange(
             userid: userid, targetUserid: target, follow: follow, timestamp: timestamp,
             nonce: sha3_224(userid + action + target + String(timestamp)),
-            audit: audit(action, body: #"{"target_userid":"\#(target)","timestamp":\#(timestamp)}"#))
+            audit: audit(action, body: #"{"target_userid":"\#(target)","timestamp":\#(timestamp)}"#), keyEpoch: registeredAt)
     }
 
     static func registerUsers(_ userids: [String], in store: FollowStore) throws {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Server
 @testable import SignedFollow
+import SignedFollowClient
 
 /// A raw exchange with the service, for the routes whose answers are not only the JSON
 /// envelope: the status, the headers and the body bytes.

@@ -4,6 +4,7 @@ import Keccak
 import NIOCore
 import Server
 @testable import SignedFollow
+import SignedFollowClient
 import Testing
 import WalletCrypto
 

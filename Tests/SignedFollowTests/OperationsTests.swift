@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Server
 import SignedFollow
+import SignedFollowClient
 import Testing
 
 /// `GET /healthz`, `GET /metrics` and the request id (docs/protocol.md section 11).

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SignedFollow
+import SignedFollowClient
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import SignedFollow
+import SignedFollowClient
 import Testing
 import WalletCrypto
 

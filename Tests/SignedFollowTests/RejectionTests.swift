@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Keccak
 import SignedFollow
+import SignedFollowClient
 import Testing
 import WalletCrypto
 

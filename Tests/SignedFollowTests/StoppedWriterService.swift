@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Server
 import SignedFollow
+import SignedFollowClient
 
 /// The service with its writer never started, as during shutdown: verified writes cannot
 /// be committed and must answer 50301.

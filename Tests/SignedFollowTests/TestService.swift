@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Server
 @testable import SignedFollow
+import SignedFollowClient
 import Synchronization
 
 /// A clock the tests set; starts at the real time.

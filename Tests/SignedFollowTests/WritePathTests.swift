@@ -1,6 +1,7 @@
 import Foundation
 import Keccak
 import SignedFollow
+import SignedFollowClient
 import Testing
 import WalletCrypto
 

@@ -18,6 +18,7 @@ import Foundation
 import Keccak
 import Logging
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 struct Options {
@@ -76,7 +77,7 @@ func build(_ options: Options) throws {
     logger.logLevel = .warning
     let store = try FollowStore(path: options.database, followingLimit: options.users, logger: logger)
     let start = monotonicNanoseconds()
-    var writes: [PendingWrite] = []
+    var writes: [VerifiedWrite] = []
     func flush() throws {
         guard !writes.isEmpty else { return }
         let outcomes = try store.apply(writes)
@@ -111,7 +112,8 @@ func build(_ options: Options) throws {
             let nonce = SignedDigests.followNonce(userid: names[user], action: "follow", targetUserid: names[target], timestamp: timestamp)
             writes.append(.follow(FollowChange(
                 userid: names[user], targetUserid: names[target], follow: true, timestamp: timestamp, nonce: nonce,
-                audit: AuditRecord(kind: "follow", receivedAt: timestamp, body: Array(#"{"target_userid":"\#(names[target])"}"#.utf8)))))
+                audit: AuditRecord(kind: "follow", receivedAt: timestamp, body: Array(#"{"target_userid":"\#(names[target])"}"#.utf8)),
+                keyEpoch: baseTime)))
             if writes.count == 1024 { try flush() }
         }
         if store.pendingPairCount >= 65_536 { try store.materializePairs() }

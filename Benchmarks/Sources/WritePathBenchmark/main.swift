@@ -25,6 +25,7 @@ import Foundation
 import Keccak
 import Logging
 import SignedFollow
+import SignedFollowClient
 import Synchronization
 import WalletCrypto
 
@@ -210,7 +211,7 @@ struct TemporaryDatabase {
 }
 
 /// Applies `registrations` in one transaction; every one must be applied.
-func register(_ registrations: [PendingWrite], in store: FollowStore) throws {
+func register(_ registrations: [VerifiedWrite], in store: FollowStore) throws {
     let outcomes = try store.apply(registrations)
     check(outcomes.allSatisfy { $0 == .applied(following: nil) }, "a registration was not applied")
 }
@@ -223,7 +224,7 @@ struct RunningWriter {
 
     /// Starts the writer and waits until it takes submissions, by submitting `noop` (a
     /// write already applied, which writes nothing) until it is accepted.
-    static func start(store: FollowStore, maxBatchSize: Int, logger: Logger, noop: PendingWrite) async throws -> RunningWriter {
+    static func start(store: FollowStore, maxBatchSize: Int, logger: Logger, noop: VerifiedWrite) async throws -> RunningWriter {
         let writer = GroupCommitWriter(store: store, maxBatchSize: maxBatchSize, logger: logger)
         let task = Task { try await writer.run() }
         while true {
@@ -351,7 +352,7 @@ func pipeline(_ options: Options) async throws -> [String: Any] {
     let setupVerifier = Verifier(store: setup.store, policy: VerificationPolicy(), now: { serverNow })
     let registrations = try identities.map { identity in
         let signed = identity.registration(timestamp: serverNow - 60_000)
-        return PendingWrite.register(try setupVerifier.verify(RegistrationRequest(body: signed.body, headers: signed.headers), receivedAt: serverNow))
+        return VerifiedWrite.register(try setupVerifier.verify(RegistrationRequest(body: signed.body, headers: signed.headers), receivedAt: serverNow))
     }
     setup.remove()
 
@@ -427,7 +428,7 @@ func pipeline(_ options: Options) async throws -> [String: Any] {
 /// One pipeline round into a fresh database: `concurrency` tasks each take the next
 /// arrival, decode, verify and submit it, until all are committed.
 func pipelineRound(
-    _ arrivals: [Arrival], registrations: [PendingWrite], options: Options, logger: Logger
+    _ arrivals: [Arrival], registrations: [VerifiedWrite], options: Options, logger: Logger
 ) async throws -> (Timing, transactions: Int) {
     let database = try TemporaryDatabase(directory: options.directory, logger: logger)
     defer { database.remove() }
@@ -444,7 +445,7 @@ func pipelineRound(
                     while case let index = counter.next(), index < arrivals.count {
                         let arrival = arrivals[index]
                         let request = try FollowRequest(body: arrival.body, headers: arrival.headers)
-                        let write = PendingWrite.follow(try verifier.verify(request, receivedAt: serverNow))
+                        let write = VerifiedWrite.follow(try verifier.verify(request, receivedAt: serverNow))
                         let outcome = try await writer.submit(write)
                         check(outcome == .applied(following: true), "follow \(index) was not applied: \(outcome)")
                     }
@@ -463,7 +464,7 @@ func pipelineRound(
 /// What one request costs in each stage, single-threaded on a fresh database per stage,
 /// the stages in rotating order each round. The parts of verify are timed separately.
 func stageBreakdown(
-    _ allArrivals: [Arrival], registrations: [PendingWrite], raw: RawRecovery, options: Options, logger: Logger
+    _ allArrivals: [Arrival], registrations: [VerifiedWrite], raw: RawRecovery, options: Options, logger: Logger
 ) async throws -> [String: Any] {
     let count = min(options.breakdownCount, allArrivals.count)
     let arrivals = Array(allArrivals[..<count])
@@ -472,7 +473,7 @@ func stageBreakdown(
     defer { readStore.remove() }
     try register(registrations, in: readStore.store)
     let verifier = Verifier(store: readStore.store, policy: VerificationPolicy(), now: { serverNow })
-    let writes = try requests.map { PendingWrite.follow(try verifier.verify($0, receivedAt: serverNow)) }
+    let writes = try requests.map { VerifiedWrite.follow(try verifier.verify($0, receivedAt: serverNow)) }
 
     typealias Stage = (name: String, run: () async throws -> Timing)
     let stages: [Stage] = [
@@ -586,7 +587,7 @@ extension String {
 /// Submits every write from `submitters` tasks, each taking the next write until none
 /// is left; every one must be applied.
 func submitConcurrently(
-    _ writes: [PendingWrite], to writer: GroupCommitWriter, submitters: Int, then finish: () throws -> Void = {}
+    _ writes: [VerifiedWrite], to writer: GroupCommitWriter, submitters: Int, then finish: () throws -> Void = {}
 ) async throws -> Timing {
     let counter = Counter()
     return try await time(writes.count) {
@@ -611,9 +612,9 @@ func submitConcurrently(
 func hex224(_ label: String) -> String { sha3_224(label).hexString }
 
 /// `count` users as verified registrations, without signatures: the store does not check them.
-func syntheticRegistrations(_ count: Int) -> (userids: [String], writes: [PendingWrite]) {
+func syntheticRegistrations(_ count: Int) -> (userids: [String], writes: [VerifiedWrite]) {
     var userids: [String] = []
-    var writes: [PendingWrite] = []
+    var writes: [VerifiedWrite] = []
     for index in 0..<count {
         let userid = "user:" + hex224("durable user \(index)")
         let address = "0x" + Hex.encode(keccak256("durable address \(index)").bytes[12...])
@@ -636,7 +637,7 @@ func syntheticRegistrations(_ count: Int) -> (userids: [String], writes: [Pendin
 /// `count` distinct verified follows between `userids`, each with the follow nonce of
 /// its fields and an audit record whose body has the shape and size of a real follow
 /// (the signature is filler: the store does not check it).
-func syntheticFollows(_ count: Int, userids: [String]) -> [PendingWrite] {
+func syntheticFollows(_ count: Int, userids: [String]) -> [VerifiedWrite] {
     (0..<count).map { k in
         let (follower, target) = pair(k, users: userids.count)
         let (userid, targetUserid) = (userids[follower], userids[target])
@@ -657,7 +658,8 @@ func syntheticFollows(_ count: Int, userids: [String]) -> [PendingWrite] {
             userid: userid, targetUserid: targetUserid, follow: true, timestamp: timestamp, nonce: nonce,
             audit: AuditRecord(
                 kind: "follow", receivedAt: serverNow, requestPubkey: sha3_256("durable main key \(follower)").hexString,
-                didkey: "eth:" + address, body: body)))
+                didkey: "eth:" + address, body: body),
+            keyEpoch: serverNow - 60_000))
     }
 }
 

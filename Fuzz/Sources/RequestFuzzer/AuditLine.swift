@@ -1,5 +1,6 @@
 import Keccak
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 /// An audit export line (docs/protocol.md section 10) read into its fields, so the fuzzer can

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Keccak
 import SignedFollow
+import SignedFollowClient
 import WalletCrypto
 
 /// The committed seed corpus (Fuzz/Corpus): valid requests of every kind and client style,

@@ -19,7 +19,7 @@ extension FollowStore {
     /// the array. A write whose outcome is not `applied` writes nothing; an applied write
     /// appends exactly one audit entry. When anything throws, the whole transaction rolls
     /// back, nothing is written, and the error is rethrown: every write of the call failed.
-    public func apply(_ writes: [PendingWrite]) throws -> [WriteOutcome] {
+    public func apply(_ writes: [VerifiedWrite]) throws -> [WriteOutcome] {
         try pool.writeWithoutTransaction { db in try self.commit(writes, db) }
     }
 
@@ -32,7 +32,7 @@ extension FollowStore {
     /// logged and leaves its pairs pending; the writes go on. Returns the outcomes and how
     /// long the chunk took.
     func applySuspending(
-        _ writes: [PendingWrite], materializingFirst chunk: Int?
+        _ writes: [VerifiedWrite], materializingFirst chunk: Int?
     ) async throws -> (outcomes: [WriteOutcome], chunkDuration: Duration) {
         try await pool.writeWithoutTransaction { db in
             let clock = ContinuousClock()
@@ -61,7 +61,7 @@ extension FollowStore {
     /// One transaction; once it has committed, and still on the writer's queue (so before
     /// the next transaction and before any answer), its effects become visible to
     /// verification (the registry) and to later rules (the pending pairs).
-    private func commit(_ writes: [PendingWrite], _ db: Database) throws -> [WriteOutcome] {
+    private func commit(_ writes: [VerifiedWrite], _ db: Database) throws -> [WriteOutcome] {
         var effects = BatchEffects()
         var outcomes: [WriteOutcome] = []
         try db.inTransaction(.immediate) {
@@ -74,7 +74,7 @@ extension FollowStore {
     }
 
     private func applyInTransaction(
-        _ writes: [PendingWrite], _ effects: inout BatchEffects, _ db: Database
+        _ writes: [VerifiedWrite], _ effects: inout BatchEffects, _ db: Database
     ) throws -> [WriteOutcome] {
         let statements = try WriteStatements(db)
         var chain = try AuditAppender(db, statements.auditInsert)
@@ -119,7 +119,10 @@ extension FollowStore {
         _ registration: Registration, _ effects: inout BatchEffects, _ statements: WriteStatements, _ db: Database
     ) throws -> (WriteOutcome, AuditColumns) {
         let nonce = registration.nonce.bytes
-        if try statements.nonceExists(nonce, signedTimestamp: registration.timestamp, db) {
+        // A replay is of a registration that was applied, so its user exists.
+        let existingUser = try Self.fetchNumberedUser(registration.userid, db)
+        if let (existingNumber, _) = existingUser,
+           try statements.nonceExists(nonce, signedTimestamp: registration.timestamp, userNo: existingNumber, db) {
             return (.alreadyApplied, AuditColumns())
         }
         let didOwner = try String.fetchOne(
@@ -128,7 +131,7 @@ extension FollowStore {
         if let didOwner, didOwner != registration.userid { return (.conflict, AuditColumns()) }
 
         let number: Int64
-        if let (existingNumber, existing) = try Self.fetchNumberedUser(registration.userid, db) {
+        if let (existingNumber, existing) = existingUser {
             guard existing.didType == registration.didType, existing.didValue == registration.didValue else {
                 return (.conflict, AuditColumns())
             }
@@ -153,6 +156,7 @@ extension FollowStore {
             number = db.lastInsertedRowID
             effects.newNumbers[registration.userid] = number
         }
+        effects.keyEpochs[registration.userid] = registration.timestamp
         return (.applied(following: nil), AuditColumns(nonce: nonce, signedTimestamp: registration.timestamp, userNo: number))
     }
 
@@ -190,11 +194,15 @@ extension FollowStore {
         guard let targetNo = committedTarget ?? effects.newNumbers[change.targetUserid] else {
             return (.targetNotRegistered, AuditColumns())
         }
+        // The request key was bound under the registration the verifier saw; a rotation
+        // since (committed, or earlier in this transaction) revoked it (docs/store.md).
+        let keyEpoch = effects.keyEpochs[change.userid] ?? registry.user(change.userid)?.registeredTimestamp
+        guard keyEpoch == change.keyEpoch else { return (.keyNotBound, AuditColumns()) }
         let key = PairKey(userNo: userNo, targetNo: targetNo)
         let pair = try effects.pairs[key] ?? pending.withLock({ $0.states[key] }) ?? statements.pair(key, db)
         let nonce = change.nonce.bytes
         if let pair, change.timestamp <= pair.latestTimestamp {
-            if try statements.nonceExists(nonce, signedTimestamp: change.timestamp, db) {
+            if try statements.nonceExists(nonce, signedTimestamp: change.timestamp, userNo: userNo, db) {
                 return (.alreadyApplied, AuditColumns())
             }
             if change.timestamp < pair.latestTimestamp { return (.stale, AuditColumns()) }
@@ -217,6 +225,9 @@ extension FollowStore {
 private struct BatchEffects {
     /// The numbers of the users it registered.
     var newNumbers: [String: Int64] = [:]
+    /// The users it registered or whose main key it rotated, with the registration's
+    /// timestamp (their key epoch from then on).
+    var keyEpochs: [String: Int64] = [:]
     /// The new state of every pair it changed.
     var pairs: [PairKey: PairState] = [:]
     /// How the follow totals changed.

@@ -113,10 +113,11 @@ public final class FollowStore: Sendable {
         return try statementRead { db in try Self.fetchPair(key, db) }
     }
 
-    /// True when a registration or follow with this nonce and this signed timestamp was
-    /// applied.
-    public func isNonceApplied(_ nonce: Digest224, signedTimestamp: Int64) throws -> Bool {
-        try pool.read { db in try Self.nonceExists(nonce.bytes, signedTimestamp: signedTimestamp, db) }
+    /// True when a registration or follow of `userid` with this nonce and this signed
+    /// timestamp was applied.
+    public func isNonceApplied(_ nonce: Digest224, signedTimestamp: Int64, userid: String) throws -> Bool {
+        guard let userNo = registry.number(userid) else { return false }
+        return try pool.read { db in try Self.nonceExists(nonce.bytes, signedTimestamp: signedTimestamp, userNo: userNo, db) }
     }
 
     /// The row count of every table, from one snapshot, after materialising the pending
@@ -205,10 +206,10 @@ public final class FollowStore: Sendable {
         return states
     }
 
-    /// True when an audit entry carries this nonce with this signed timestamp.
-    static func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
+    /// True when an audit entry of user `userNo` carries this nonce with this signed timestamp.
+    static func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, userNo: Int64, _ db: Database) throws -> Bool {
         try WriteStatements.nonceExists(
-            nonce, signedTimestamp: signedTimestamp, RawStatement(db, sql: WriteStatements.nonceLookupSQL), db)
+            nonce, signedTimestamp: signedTimestamp, userNo: userNo, RawStatement(db, sql: WriteStatements.nonceLookupSQL), db)
     }
 
     static func fetchAuditHead(_ db: Database) throws -> (seq: Int64, hash: [UInt8])? {

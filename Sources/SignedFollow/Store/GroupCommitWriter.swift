@@ -29,11 +29,7 @@ public enum WriterError: Error, Sendable, Equatable {
 /// was already submitted and returns.
 public final class GroupCommitWriter: Service, Sendable {
     private let store: FollowStore
-    private let maxBatchSize: Int
-    private let materializeThreshold: Int
-    private let materializeChunk: Int
-    private let idleMaterializeDelay: Duration
-    private let idleMaterializeChunk: Int
+    private let flushPolicy: PairFlushPolicy
     private let logger: Logger
     /// Test hook, awaited before each transaction with its number of writes.
     private let beforeTransaction: (@Sendable (Int) async -> Void)?
@@ -41,7 +37,9 @@ public final class GroupCommitWriter: Service, Sendable {
     private let beforeMaterialization: (@Sendable () async -> Void)?
     /// Told of every transaction once it ended (for metrics).
     private let observer: TransactionObserver?
-    private let state = Mutex(State())
+    private let state: Mutex<WriteQueue<Waiter, UnsafeContinuation<Bool, Never>>>
+    /// The transactions attempted so far (read by tests and metrics).
+    private let transactions = Atomic<Int>(0)
 
     /// A writer for `store` whose transactions carry at most `maxBatchSize` writes (a
     /// single `submit(batch:)` larger than that still commits whole, alone), and which
@@ -80,15 +78,13 @@ public final class GroupCommitWriter: Service, Sendable {
         beforeTransaction: (@Sendable (Int) async -> Void)?,
         beforeMaterialization: (@Sendable () async -> Void)? = nil, observer: TransactionObserver? = nil
     ) {
-        precondition(maxBatchSize >= 1, "maxBatchSize must be at least 1")
         precondition(materializeChunk >= 1, "materializeChunk must be at least 1")
         precondition(idleMaterializeChunk >= 1, "idleMaterializeChunk must be at least 1")
         self.store = store
-        self.maxBatchSize = maxBatchSize
-        self.materializeThreshold = materializeThreshold
-        self.materializeChunk = materializeChunk
-        self.idleMaterializeDelay = idleMaterializeDelay
-        self.idleMaterializeChunk = idleMaterializeChunk
+        state = Mutex(WriteQueue(maxBatchSize: maxBatchSize))
+        flushPolicy = PairFlushPolicy(
+            threshold: materializeThreshold, chunk: materializeChunk, idleDelay: idleMaterializeDelay,
+            idleChunk: idleMaterializeChunk)
         self.logger = logger
         self.beforeTransaction = beforeTransaction
         self.beforeMaterialization = beforeMaterialization
@@ -96,17 +92,17 @@ public final class GroupCommitWriter: Service, Sendable {
     }
 
     /// The number of transactions attempted so far, committed or failed.
-    public var transactionCount: Int { state.withLock { $0.transactionCount } }
+    public var transactionCount: Int { transactions.load(ordering: .relaxed) }
 
     /// Commits `write` and returns its outcome, once the transaction that carries it has
     /// committed. Cancelling the calling task does not withdraw a submitted write.
     ///
     /// - Throws: ``WriterError/unavailable`` when the writer is not running or is shutting
     ///   down, ``WriterError/commitFailed`` when the transaction failed.
-    public func submit(_ write: PendingWrite) async throws -> WriteOutcome {
+    public func submit(_ write: VerifiedWrite) async throws -> WriteOutcome {
         // The common case has its own path: no array in, no array out.
         try await withUnsafeThrowingContinuation { continuation in
-            switch state.withLock({ $0.enqueue(write, .one(continuation), maxBatchSize: maxBatchSize) }) {
+            switch state.withLock({ $0.enqueue(write, .one(continuation)) }) {
             case .rejected: continuation.resume(throwing: WriterError.unavailable)
             case .queued(let wakeLoop): wakeLoop?.resume(returning: false)
             }
@@ -117,11 +113,11 @@ public final class GroupCommitWriter: Service, Sendable {
     /// order, once that transaction has committed.
     ///
     /// - Throws: as ``submit(_:)``; a failure applies to the whole batch.
-    public func submit(batch: [PendingWrite]) async throws -> [WriteOutcome] {
+    public func submit(batch: [VerifiedWrite]) async throws -> [WriteOutcome] {
         guard !batch.isEmpty else { return [] }
         return try await withUnsafeThrowingContinuation { continuation in
             let waiter = Waiter.batch(continuation, count: batch.count)
-            switch state.withLock({ $0.enqueue(batch, waiter, maxBatchSize: maxBatchSize) }) {
+            switch state.withLock({ $0.enqueue(batch, waiter) }) {
             case .rejected: continuation.resume(throwing: WriterError.unavailable)
             case .queued(let wakeLoop): wakeLoop?.resume(returning: false)
             }
@@ -135,7 +131,7 @@ public final class GroupCommitWriter: Service, Sendable {
     public func run() async throws {
         let started = state.withLock { $0.start() }
         precondition(started, "GroupCommitWriter.run() called more than once")
-        logger.debug("writer started", metadata: ["max_batch_size": "\(maxBatchSize)"])
+        logger.debug("writer started", metadata: ["max_batch_size": "\(state.withLock { $0.maxBatchSize })"])
         await withTaskCancellationOrGracefulShutdownHandler {
             // Between the chunks of an idle flush, the next one follows at once unless a
             // submission came.
@@ -147,12 +143,11 @@ public final class GroupCommitWriter: Service, Sendable {
                 case .batch(let batch):
                     flushing = false
                     await commit(batch, materializingFirst: owedChunk)
-                    let pendingPairs = store.pendingPairCount
-                    owedChunk = pendingPairs >= materializeThreshold ? pendingPairs - materializeThreshold + materializeChunk : nil
+                    owedChunk = flushPolicy.chunkOwed(afterCommitLeaving: store.pendingPairCount)
                 case .idle:
                     owedChunk = nil
-                    // A failed chunk ends the flush: the pairs wait for the next idle spell.
-                    flushing = await materializePairs(atLeast: idleMaterializeChunk) && store.pendingPairCount > 0
+                    let written = await materializePairs(atLeast: flushPolicy.idleChunk)
+                    flushing = flushPolicy.continuesFlush(chunkWritten: written, pendingLeft: store.pendingPairCount)
                 }
             }
             await materializePairs()
@@ -179,7 +174,7 @@ public final class GroupCommitWriter: Service, Sendable {
     /// What the loop does next.
     private enum Work {
         /// Commit this batch.
-        case batch(Batch)
+        case batch(WriteQueue<Waiter, UnsafeContinuation<Bool, Never>>.Batch)
         /// No submission came for `idleMaterializeDelay`: write the pending pairs.
         case idle
     }
@@ -199,7 +194,7 @@ public final class GroupCommitWriter: Service, Sendable {
                     guard let parking = state.withLock({ $0.park(wake) }) else { return wake.resume(returning: false) }
                     guard pairsWait else { return }
                     Task {
-                        try? await Task.sleep(for: self.idleMaterializeDelay)
+                        try? await Task.sleep(for: self.flushPolicy.idleDelay)
                         self.state.withLock { $0.wakeIfStillParked(parking) }?.resume(returning: true)
                     }
                 }
@@ -231,14 +226,14 @@ public final class GroupCommitWriter: Service, Sendable {
 
     /// One transaction for all of `batch`, after a chunk of pending pairs when one is owed;
     /// every waiter is resumed exactly once.
-    private func commit(_ batch: Batch, materializingFirst chunk: Int?) async {
+    private func commit(_ batch: WriteQueue<Waiter, UnsafeContinuation<Bool, Never>>.Batch, materializingFirst chunk: Int?) async {
         if Task.isCancelled {
             for waiter in batch.waiters { waiter.fail(WriterError.unavailable) }
             return
         }
         let writes = batch.writes
         await beforeTransaction?(writes.count)
-        state.withLock { $0.transactionCount += 1 }
+        transactions.add(1, ordering: .relaxed)
         let outcomes: [WriteOutcome]
         let clock = ContinuousClock()
         let start = clock.now
@@ -322,112 +317,5 @@ private enum Waiter: Sendable {
         case .one(let continuation): continuation.resume(throwing: error)
         case .batch(let continuation, _): continuation.resume(throwing: error)
         }
-    }
-}
-
-/// The writes of one future transaction, in submission order, and the calls that
-/// submitted them, in the same order.
-private struct Batch: Sendable {
-    var writes: [PendingWrite] = []
-    var waiters: [Waiter] = []
-}
-
-/// The writer's shared state, only ever touched under its mutex. Continuations are
-/// handed out of the lock to be resumed, never resumed inside it.
-///
-/// The queue is cut into transactions as submissions arrive: a submission joins the last
-/// batch when the batch's writes and its own fit in `maxBatchSize`, and starts a new
-/// batch otherwise (so a batch always holds at least one submission, and a larger
-/// submission commits whole, alone). The loop takes the first batch as it is, without
-/// copying its writes.
-private struct State {
-    enum Phase { case idle, running, draining, finished }
-    enum Enqueued { case rejected, queued(wakeLoop: UnsafeContinuation<Bool, Never>?) }
-    enum Taken { case batch(Batch), empty, finished }
-
-    var phase = Phase.idle
-    /// The queued submissions, cut into batches; the last one may still grow.
-    var batches: [Batch] = []
-    var queuedWrites = 0
-    var transactionCount = 0
-    /// The loop, while it waits for work; resumed with true by the idle timer only.
-    var parkedLoop: UnsafeContinuation<Bool, Never>?
-    /// Counts the loop's parkings, so that an idle timer wakes only the parking it was
-    /// started for.
-    var parkings = 0
-
-    mutating func start() -> Bool {
-        guard phase == .idle else { return false }
-        phase = .running
-        return true
-    }
-
-    /// Queues `write` for `waiter`, or rejects it (then the caller fails `waiter`); hands
-    /// out the parked loop, to be woken.
-    mutating func enqueue(_ write: PendingWrite, _ waiter: Waiter, maxBatchSize: Int) -> Enqueued {
-        guard phase == .running else { return .rejected }
-        if let last = batches.indices.last, batches[last].writes.count < maxBatchSize {
-            batches[last].writes.append(write)
-            batches[last].waiters.append(waiter)
-        } else {
-            batches.append(Batch(writes: [write], waiters: [waiter]))
-        }
-        queuedWrites += 1
-        defer { parkedLoop = nil }
-        return .queued(wakeLoop: parkedLoop)
-    }
-
-    /// Queues the writes of one `submit(batch:)` for `waiter`, as ``enqueue(_:_:maxBatchSize:)``.
-    mutating func enqueue(_ writes: [PendingWrite], _ waiter: Waiter, maxBatchSize: Int) -> Enqueued {
-        guard phase == .running else { return .rejected }
-        if let last = batches.indices.last, batches[last].writes.count + writes.count <= maxBatchSize {
-            batches[last].writes.append(contentsOf: writes)
-            batches[last].waiters.append(waiter)
-        } else {
-            batches.append(Batch(writes: writes, waiters: [waiter]))
-        }
-        queuedWrites += writes.count
-        defer { parkedLoop = nil }
-        return .queued(wakeLoop: parkedLoop)
-    }
-
-    /// The oldest batch, or why there is none.
-    mutating func take() -> Taken {
-        guard !batches.isEmpty else {
-            if phase == .draining {
-                phase = .finished
-                return .finished
-            }
-            return .empty
-        }
-        let batch = batches.removeFirst()
-        queuedWrites -= batch.writes.count
-        return .batch(batch)
-    }
-
-    /// Parks the loop until work or shutdown arrives and returns the parking's number;
-    /// nil when either already has.
-    mutating func park(_ wake: UnsafeContinuation<Bool, Never>) -> Int? {
-        guard batches.isEmpty, phase == .running else { return nil }
-        parkedLoop = wake
-        parkings += 1
-        return parkings
-    }
-
-    /// The parked loop, when it is still parked in parking `number` (nothing came since).
-    mutating func wakeIfStillParked(_ number: Int) -> UnsafeContinuation<Bool, Never>? {
-        guard parkings == number, let loop = parkedLoop else { return nil }
-        parkedLoop = nil
-        return loop
-    }
-
-    mutating func beginShutdown() -> UnsafeContinuation<Bool, Never>? {
-        switch phase {
-        case .idle: phase = .finished
-        case .running: phase = .draining
-        case .draining, .finished: break
-        }
-        defer { parkedLoop = nil }
-        return parkedLoop
     }
 }

@@ -88,7 +88,7 @@ final class Registry: Sendable {
 
     /// Mirrors the writes of a committed transaction that were applied; `newNumbers` are the
     /// numbers of the users it registered.
-    func record(_ writes: [PendingWrite], _ outcomes: [WriteOutcome], newNumbers: [String: Int64]) {
+    func record(_ writes: [VerifiedWrite], _ outcomes: [WriteOutcome], newNumbers: [String: Int64]) {
         state.withLock { state in
             state.numbers.merge(newNumbers) { _, new in new }
             for (write, outcome) in zip(writes, outcomes) {

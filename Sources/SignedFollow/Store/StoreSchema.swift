@@ -11,6 +11,7 @@ enum StoreSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -95,6 +96,19 @@ enum StoreSchema {
     /// itself recovers.
     private static func v2(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE users ADD COLUMN did_pubkey TEXT")
+    }
+
+    /// A nonce is unique per user (`user_no`), no longer across users. A nonce hashes its
+    /// fields one after another with no separator, so two users' requests can share one
+    /// (userid `u` following `followv` and userid `ufollow` following `v`, at the same
+    /// timestamp): with the index across users, the second insert broke it and rolled back
+    /// every write of its transaction, other users' included. A replay is always the same
+    /// user's request, so replays are still found (docs/store.md).
+    private static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX audit_log_by_nonce;
+            CREATE UNIQUE INDEX audit_log_by_nonce ON audit_log (signed_timestamp, nonce, user_no) WHERE nonce IS NOT NULL;
+            """)
     }
 
     /// The server's ed25519 key: read from the database, or created and stored there on

@@ -20,8 +20,8 @@ struct WriteStatements {
     }
 
     /// True when an audit entry carries this nonce with this signed timestamp.
-    func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, _ db: Database) throws -> Bool {
-        try Self.nonceExists(nonce, signedTimestamp: signedTimestamp, nonceLookup, db)
+    func nonceExists(_ nonce: [UInt8], signedTimestamp: Int64, userNo: Int64, _ db: Database) throws -> Bool {
+        try Self.nonceExists(nonce, signedTimestamp: signedTimestamp, userNo: userNo, nonceLookup, db)
     }
 
     /// ``pair(_:_:)`` with `lookup`, a statement of ``pairLookupSQL``.
@@ -35,13 +35,14 @@ struct WriteStatements {
         }
     }
 
-    /// ``nonceExists(_:signedTimestamp:_:)`` with `lookup`, a statement of
-    /// ``nonceLookupSQL``: one search of `audit_log_by_nonce`.
+    /// ``nonceExists(_:signedTimestamp:userNo:_:)`` with `lookup`, a statement of
+    /// ``nonceLookupSQL``: one search of `audit_log_by_nonce` (a nonce is unique per user).
     static func nonceExists(
-        _ nonce: [UInt8], signedTimestamp: Int64, _ lookup: RawStatement, _ db: Database
+        _ nonce: [UInt8], signedTimestamp: Int64, userNo: Int64, _ lookup: RawStatement, _ db: Database
     ) throws -> Bool {
         lookup.bind(1, signedTimestamp)
         lookup.bind(2, blob: nonce)
+        lookup.bind(3, userNo)
         return try lookup.first(db) { _ in true } ?? false
     }
 
@@ -56,6 +57,6 @@ struct WriteStatements {
         FROM follow_pairs WHERE user_no = ? AND target_no = ?
         """
     static let nonceLookupSQL = """
-        SELECT 1 FROM audit_log WHERE signed_timestamp = ? AND nonce = ? AND nonce IS NOT NULL
+        SELECT 1 FROM audit_log WHERE signed_timestamp = ? AND nonce = ? AND user_no = ? AND nonce IS NOT NULL
         """
 }

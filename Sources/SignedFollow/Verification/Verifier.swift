@@ -31,7 +31,7 @@ public struct VerificationPolicy: Sendable, Equatable {
 }
 
 /// Runs the checks of docs/protocol.md sections 2, 3, 4 and 6 on a decoded request and, when
-/// all pass, returns the write for the group-commit writer (wrap it in ``PendingWrite``). The ordering rules of
+/// all pass, returns the write for the group-commit writer (wrap it in ``VerifiedWrite``). The ordering rules of
 /// section 4 step 11, replays and registration conflicts are decided by the store,
 /// inside the transaction.
 ///
@@ -94,7 +94,7 @@ public struct Verifier: Sendable {
         // The nonce's timestamp is the signed one (section 5a item 5).
         return FollowChange(
             userid: request.userid, targetUserid: request.targetUserid, follow: request.follows,
-            timestamp: nonce.timestamp, nonce: nonce.digest, audit: audit)
+            timestamp: nonce.timestamp, nonce: nonce.digest, audit: audit, keyEpoch: user.registeredTimestamp)
     }
 
     /// Section 2: a registration (or a re-registration that rotates the main key).

@@ -1,5 +1,6 @@
 import PropertyBased
 import SignedFollow
+import SignedFollowClient
 import Testing
 
 /// Issue 6: one byte of a valid signed body XORed with any non-zero mask (so also into

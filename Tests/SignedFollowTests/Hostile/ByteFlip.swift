@@ -1,4 +1,5 @@
 import SignedFollow
+import SignedFollowClient
 
 /// A valid request's body with one byte XORed, and what the service must answer: a code
 /// of ``ProtocolCodes/checkFailures`` and nothing written, unless the changed byte is the

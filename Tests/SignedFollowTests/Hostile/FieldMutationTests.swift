@@ -1,5 +1,6 @@
 import PropertyBased
 import SignedFollow
+import SignedFollowClient
 import Testing
 
 /// Issue 6: every mutation of a signed field of a valid follow, registration or login is

@@ -1,4 +1,5 @@
 import SignedFollow
+import SignedFollowClient
 
 /// A valid signed request with one field mutated, and what the service must answer.
 struct MutatedRequest {

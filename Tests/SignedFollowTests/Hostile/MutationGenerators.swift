@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import SignedFollow
+import SignedFollowClient
 
 /// The generators of the mutation tests: edits, number moves and shape changes, weighted
 /// so that most trials edit the value's text (where the interesting cases are).

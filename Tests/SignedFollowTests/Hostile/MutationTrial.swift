@@ -1,4 +1,5 @@
 import SignedFollow
+import SignedFollowClient
 import Testing
 
 /// One trial of a mutation test: the mutated request is sent first, then the valid

@@ -1,4 +1,5 @@
 import SignedFollow
+import SignedFollowClient
 import Testing
 
 /// The exceptions of the mutation tests, one by one: the changes the service rightly

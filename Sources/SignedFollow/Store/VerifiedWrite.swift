@@ -4,7 +4,7 @@ import Keccak
 // what became of each one. Plain values, so they cross from request tasks to the writer.
 
 /// What the verifier has already checked and now wants committed, with its audit record.
-public enum PendingWrite: Sendable, Equatable {
+public enum VerifiedWrite: Sendable, Equatable {
     /// Register a user, or rotate the main key of a user registered with the same did.
     case register(Registration)
     /// Bind a session key to a user.
@@ -124,19 +124,27 @@ public struct FollowChange: Sendable, Equatable {
     public var nonce: Digest224
     /// The request as it arrived.
     public var audit: AuditRecord
+    /// The timestamp of the user's registration under which the verifier found the
+    /// request key bound (its main key, or a session bound under that main key): the
+    /// store refuses the change (40302) when a re-registration has rotated the key since.
+    public var keyEpoch: Int64
 
     /// A follow change with every field given.
-    public init(userid: String, targetUserid: String, follow: Bool, timestamp: Int64, nonce: Digest224, audit: AuditRecord) {
+    public init(
+        userid: String, targetUserid: String, follow: Bool, timestamp: Int64, nonce: Digest224, audit: AuditRecord,
+        keyEpoch: Int64
+    ) {
         self.userid = userid
         self.targetUserid = targetUserid
         self.follow = follow
         self.timestamp = timestamp
         self.nonce = nonce
         self.audit = audit
+        self.keyEpoch = keyEpoch
     }
 }
 
-/// What the store did with one pending write. Every case but `applied` wrote nothing.
+/// What the store did with one verified write. Every case but `applied` wrote nothing.
 public enum WriteOutcome: Sendable, Equatable {
     /// Committed. `following` is the pair's state after a follow or cancel
     /// (`data: {"following": ...}`), and nil for a registration or a login.
@@ -148,7 +156,8 @@ public enum WriteOutcome: Sendable, Equatable {
     /// 40902: the userid is bound to another did, or the did to another userid; or the
     /// user's registration is not older than this one.
     case conflict
-    /// 40302: the login was signed by a main key that is no longer the user's main key.
+    /// 40302: the login was signed by a main key that is no longer the user's main key, or
+    /// the follow by a key that a re-registration has revoked since it was verified.
     case keyNotBound
     /// 40303: a registration of a StarkNet did with another key than the one bound to it.
     case didKeyNotBound

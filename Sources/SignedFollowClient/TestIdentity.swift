@@ -1,4 +1,5 @@
 import Keccak
+import SignedFollow
 import WalletCrypto
 
 /// A test identity: a wallet (an Ethereum key, or a StarkNet account and its Stark key)

@@ -1,3 +1,5 @@
+import SignedFollow
+
 /// A JSON value to write: what request builders and tests put in a body.
 public enum JSONScalar: Sendable, Equatable {
     /// A string, escaped as RFC 8259 requires.
@@ -13,17 +15,17 @@ public enum JSONScalar: Sendable, Equatable {
 }
 
 /// Writes a JSON object with members in the given order, so a builder knows the exact
-/// bytes it sends.
+/// bytes it sends. Strings are escaped by `JSONEscaping`, the service's one escaper.
 public enum JSONWriter {
     /// `{"name":value,...}` for `members`, in order.
     public static func object(_ members: [(name: String, value: JSONScalar)]) -> [UInt8] {
         var output: [UInt8] = [UInt8(ascii: "{")]
         for (position, member) in members.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
-            appendString(member.name, to: &output)
+            JSONEscaping.appendString(member.name, to: &output)
             output.append(UInt8(ascii: ":"))
             switch member.value {
-            case .string(let text): appendString(text, to: &output)
+            case .string(let text): JSONEscaping.appendString(text, to: &output)
             case .integer(let value): output.append(contentsOf: String(value).utf8)
             case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
             case .null: output.append(contentsOf: "null".utf8)
@@ -32,25 +34,5 @@ public enum JSONWriter {
         }
         output.append(UInt8(ascii: "}"))
         return output
-    }
-
-    private static func appendString(_ text: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
-            case 0x0A: output.append(contentsOf: "\\n".utf8)
-            case 0x0D: output.append(contentsOf: "\\r".utf8)
-            case 0x09: output.append(contentsOf: "\\t".utf8)
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0x0F)])
-            default: output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
     }
 }

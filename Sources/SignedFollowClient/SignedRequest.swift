@@ -1,3 +1,5 @@
+import SignedFollow
+
 /// A request body with its members in order, and the two signed headers: what a client
 /// sends. `replacing` and `removing` re-encode the body, for clients (and tests) that
 /// need to change one field.
