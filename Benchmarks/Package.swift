@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "StarkBenchmark",
             dependencies: [
-                .product(name: "WalletCrypto", package: "signed-follow"),
+                .product(name: "WalletCrypto", package: "signed-follow")
             ],
             path: "Sources/StarkBenchmark",
             swiftSettings: [.swiftLanguageMode(.v6)]

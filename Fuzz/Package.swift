@@ -12,7 +12,7 @@ import PackageDescription
 let package = Package(
     name: "signed-follow-fuzz",
     dependencies: [
-        .package(name: "signed-follow", path: ".."),
+        .package(name: "signed-follow", path: "..")
     ],
     targets: [
         .executableTarget(
@@ -24,6 +24,6 @@ let package = Package(
                 .product(name: "Keccak", package: "signed-follow"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6), .unsafeFlags(["-parse-as-library"])]
-        ),
+        )
     ]
 )

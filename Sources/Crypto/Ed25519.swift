@@ -70,8 +70,10 @@ public struct Ed25519Signature: Hashable, Sendable, CustomStringConvertible {
             guard buffer.count == 64 else {
                 throw CryptoError(.invalidLength, "an ed25519 signature is 64 bytes, found \(buffer.count)")
             }
-            return (Bytes32(UnsafeRawBufferPointer(rebasing: buffer[0..<32])),
-                    Bytes32(UnsafeRawBufferPointer(rebasing: buffer[32..<64])))
+            return (
+                Bytes32(UnsafeRawBufferPointer(rebasing: buffer[0..<32])),
+                Bytes32(UnsafeRawBufferPointer(rebasing: buffer[32..<64]))
+            )
         }
     }
 

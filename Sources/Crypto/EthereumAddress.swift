@@ -70,11 +70,12 @@ public struct EthereumAddress: Hashable, Sendable, CustomStringConvertible {
         let lower = withUnsafeBytes { lowercaseHex($0) }
         let hash = keccak256(lower.utf8)
         return hash.withUnsafeBytes { hashBytes in
-            String(decoding: lower.utf8.enumerated().map { index, character -> UInt8 in
-                guard character >= UInt8(ascii: "a") else { return character }
-                let nibble = index % 2 == 0 ? hashBytes[index / 2] >> 4 : hashBytes[index / 2] & 0x0F
-                return nibble >= 8 ? character - 32 : character
-            }, as: UTF8.self)
+            String(
+                decoding: lower.utf8.enumerated().map { index, character -> UInt8 in
+                    guard character >= UInt8(ascii: "a") else { return character }
+                    let nibble = index % 2 == 0 ? hashBytes[index / 2] >> 4 : hashBytes[index / 2] & 0x0F
+                    return nibble >= 8 ? character - 32 : character
+                }, as: UTF8.self)
         }
     }
 

@@ -101,8 +101,9 @@ public struct RecoverableSignature: Hashable, Sendable, CustomStringConvertible 
             r.withUnsafeBytes { compact[0..<32].copyBytes(from: $0) }
             s.withUnsafeBytes { compact[32..<64].copyBytes(from: $0) }
             let input = compact.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            guard secp256k1_ecdsa_recoverable_signature_parse_compact(
-                context, &signature, input, Int32(recoveryID)) == 1
+            guard
+                secp256k1_ecdsa_recoverable_signature_parse_compact(
+                    context, &signature, input, Int32(recoveryID)) == 1
             else { return false }
             return messageHash.withUnsafeBytes { hash in
                 secp256k1_ecdsa_recover(

@@ -18,7 +18,9 @@ final class Secp256k1Context: @unchecked Sendable {
         }
         // Blinding against side channels for signing; needs 32 fresh random bytes once.
         var generator = SystemRandomNumberGenerator()
-        var seed = (generator.next() as UInt64, generator.next() as UInt64, generator.next() as UInt64, generator.next() as UInt64)
+        var seed = (
+            generator.next() as UInt64, generator.next() as UInt64, generator.next() as UInt64, generator.next() as UInt64
+        )
         let randomised = withUnsafeBytes(of: &seed) { secp256k1_context_randomize(context, $0.baseAddress) }
         precondition(randomised == 1, "secp256k1_context_randomize failed")
         pointer = context

@@ -84,9 +84,12 @@ struct AuditRoutes: Sendable {
         let seq = head?.seq ?? 0
         let hash = head.map { Hex.encode($0.hash) } ?? AuditHeadStatement.emptyLogHash
         let signature = store.serverKey.signature(for: AuditHeadStatement.message(seq: seq, hash: hash))
-        return APIResponse(code: .ok, msg: "ok", data: AuditHeadData(
-            seq: seq, hash: hash, server_pubkey: store.serverKey.publicKey.description, signature: signature.base64
-        )).makeResponse()
+        return APIResponse(
+            code: .ok, msg: "ok",
+            data: AuditHeadData(
+                seq: seq, hash: hash, server_pubkey: store.serverKey.publicKey.description, signature: signature.base64
+            )
+        ).makeResponse()
     }
 }
 

@@ -45,21 +45,29 @@ struct ReadRoutes: Sendable {
         router.get("/api/follow_status/") { request, context in
             await answering(context) {
                 let pair = try PairRequest(query: QueryParameters(request))
-                guard try store.isRegistered(pair.userid) else { throw RequestError(.userNotRegistered, "userid is not registered") }
+                guard try store.isRegistered(pair.userid) else {
+                    throw RequestError(.userNotRegistered, "userid is not registered")
+                }
                 guard let status = try store.followStatus(userid: pair.userid, targetUserid: pair.targetUserid) else {
                     throw RequestError(.targetNotRegistered, "target_userid is not registered")
                 }
-                return APIResponse(code: .ok, msg: "ok", data: FollowStatusData(
-                    is_following: status.isFollowing, is_followed_by: status.isFollowedBy, followed_at: status.followedAt)
+                return APIResponse(
+                    code: .ok, msg: "ok",
+                    data: FollowStatusData(
+                        is_following: status.isFollowing, is_followed_by: status.isFollowedBy, followed_at: status.followedAt)
                 ).makeResponse()
             }
         }
         router.get("/api/user_follow_stats/") { request, context in
             await answering(context) {
                 let user = try UserRequest(query: QueryParameters(request))
-                guard let stats = try store.followStats(of: user.userid) else { throw RequestError(.userNotRegistered, "userid is not registered") }
-                return APIResponse(code: .ok, msg: "ok", data: FollowStatsData(
-                    total_following: stats.following, total_followers: stats.followers, total_follow_each: stats.followEach)
+                guard let stats = try store.followStats(of: user.userid) else {
+                    throw RequestError(.userNotRegistered, "userid is not registered")
+                }
+                return APIResponse(
+                    code: .ok, msg: "ok",
+                    data: FollowStatsData(
+                        total_following: stats.following, total_followers: stats.followers, total_follow_each: stats.followEach)
                 ).makeResponse()
             }
         }

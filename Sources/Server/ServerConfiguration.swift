@@ -59,7 +59,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public init(environment: [String: String]) throws(ConfigurationError) {
         self.init()
         if let host = environment["SIGNED_FOLLOW_HOST"] {
-            guard !host.isEmpty else { throw ConfigurationError(variable: "SIGNED_FOLLOW_HOST", expected: "a host name or address") }
+            guard !host.isEmpty else {
+                throw ConfigurationError(variable: "SIGNED_FOLLOW_HOST", expected: "a host name or address")
+            }
             self.host = host
         }
         if let port = environment["SIGNED_FOLLOW_PORT"] {
@@ -74,13 +76,15 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         if let window = environment["SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS"] {
             guard let value = Int64(window), value > 0 else {
-                throw ConfigurationError(variable: "SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS", expected: "a positive number of milliseconds")
+                throw ConfigurationError(
+                    variable: "SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS", expected: "a positive number of milliseconds")
             }
             timestampWindowMilliseconds = value
         }
         if let cap = environment["SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS"] {
             guard let value = Int64(cap), value > 0 else {
-                throw ConfigurationError(variable: "SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS", expected: "a positive number of milliseconds")
+                throw ConfigurationError(
+                    variable: "SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS", expected: "a positive number of milliseconds")
             }
             sessionExpiryCapMilliseconds = value
         }
@@ -89,7 +93,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         if let limit = environment["SIGNED_FOLLOW_MAX_BODY_BYTES"] {
             guard let value = Int(limit), (1024...1_048_576).contains(value) else {
-                throw ConfigurationError(variable: "SIGNED_FOLLOW_MAX_BODY_BYTES", expected: "a number of bytes from 1024 to 1048576")
+                throw ConfigurationError(
+                    variable: "SIGNED_FOLLOW_MAX_BODY_BYTES", expected: "a number of bytes from 1024 to 1048576")
             }
             maxBodyBytes = value
         }
@@ -135,19 +140,22 @@ public struct ServerConfiguration: Sendable, Equatable {
     private mutating func readNonceSearchLimits(_ environment: [String: String]) throws(ConfigurationError) {
         if let burst = environment["SIGNED_FOLLOW_NONCE_SEARCH_BURST"] {
             guard let value = Int(burst), value >= 0 else {
-                throw ConfigurationError(variable: "SIGNED_FOLLOW_NONCE_SEARCH_BURST", expected: "a number of searches, 0 to turn the search off")
+                throw ConfigurationError(
+                    variable: "SIGNED_FOLLOW_NONCE_SEARCH_BURST", expected: "a number of searches, 0 to turn the search off")
             }
             nonceSearch.perUser.burst = value
         }
         if let rate = environment["SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR"] {
             guard let value = Int(rate), value >= 1 else {
-                throw ConfigurationError(variable: "SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR", expected: "a positive number of searches")
+                throw ConfigurationError(
+                    variable: "SIGNED_FOLLOW_NONCE_SEARCH_PER_HOUR", expected: "a positive number of searches")
             }
             nonceSearch.perUser.perHour = value
         }
         if let rate = environment["SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND"] {
             guard let value = Int(rate), value >= 1 else {
-                throw ConfigurationError(variable: "SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND", expected: "a positive number of hashes")
+                throw ConfigurationError(
+                    variable: "SIGNED_FOLLOW_NONCE_SEARCH_HASHES_PER_SECOND", expected: "a positive number of hashes")
             }
             nonceSearch.hashesPerSecond = value
         }

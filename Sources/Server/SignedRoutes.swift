@@ -24,18 +24,26 @@ struct SignedRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.post("/api/user_register_v2/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let registration = try metrics.timeVerification { try verifier.verify(try RegistrationRequest(body: body, headers: headers), receivedAt: receivedAt) }
+                let registration = try metrics.timeVerification {
+                    try verifier.verify(try RegistrationRequest(body: body, headers: headers), receivedAt: receivedAt)
+                }
                 let outcome = try await writer.submit(.register(registration))
-                return outcomeResponse(outcome, data: RegistrationData(
-                    userid: registration.userid, did_type: registration.didType, did_value: registration.didValue))
+                return outcomeResponse(
+                    outcome,
+                    data: RegistrationData(
+                        userid: registration.userid, did_type: registration.didType, did_value: registration.didValue))
             }
         }
         router.post("/api/user_login_v2/") { request, context in
             await handle(request, context) { body, headers, receivedAt in
-                let binding = try metrics.timeVerification { try verifier.verify(try LoginRequest(body: body, headers: headers), receivedAt: receivedAt) }
+                let binding = try metrics.timeVerification {
+                    try verifier.verify(try LoginRequest(body: body, headers: headers), receivedAt: receivedAt)
+                }
                 let outcome = try await writer.submit(.login(binding))
-                return outcomeResponse(outcome, data: LoginData(
-                    userid: binding.userid, pubkey_value: binding.sessionPubkey, pubkey_expired_timestamp: binding.expiresAt))
+                return outcomeResponse(
+                    outcome,
+                    data: LoginData(
+                        userid: binding.userid, pubkey_value: binding.sessionPubkey, pubkey_expired_timestamp: binding.expiresAt))
             }
         }
         router.post("/api/following/") { request, context in
@@ -46,7 +54,8 @@ struct SignedRoutes: Sendable {
                 if let wait = rateLimiter.take(change.userid, now: now()) { throw RateLimited(retryAfterSeconds: wait) }
                 let outcome = try await writer.submit(.follow(change))
                 // "already applied" answers the pair's current state; a refusal has no data.
-                let following = try outcome == .alreadyApplied
+                let following =
+                    try outcome == .alreadyApplied
                     ? store.pairState(userid: change.userid, targetUserid: change.targetUserid)?.following ?? false
                     : outcome.following ?? false
                 return outcomeResponse(outcome, data: FollowData(following: following))
@@ -74,7 +83,9 @@ struct SignedRoutes: Sendable {
         var accepted: [(index: Int, change: FollowChange)] = []
         for (index, item) in batch.items.enumerated() {
             do {
-                let change = try await metrics.timeVerification { try await verifier.verify(try item.request.get(), receivedAt: receivedAt) }
+                let change = try await metrics.timeVerification {
+                    try await verifier.verify(try item.request.get(), receivedAt: receivedAt)
+                }
                 if let wait = rateLimiter.take(change.userid, now: now()) {
                     retryAfter = wait
                     throw RequestError(.rateLimited, ErrorCode.rateLimited.meaning)
@@ -87,8 +98,10 @@ struct SignedRoutes: Sendable {
             } catch {
                 // Each item gets its own result (section 9); the detail goes to the log only.
                 logger.error("internal error on a batch item", metadata: ["error": "\(error)"])
-                results.append(BatchItemResult(
-                    target_userid: item.targetUserid, code: ErrorCode.internalError.rawValue, msg: ErrorCode.internalError.meaning))
+                results.append(
+                    BatchItemResult(
+                        target_userid: item.targetUserid, code: ErrorCode.internalError.rawValue,
+                        msg: ErrorCode.internalError.meaning))
             }
         }
         let outcomes = try await writer.submit(batch: accepted.map { .follow($0.change) })

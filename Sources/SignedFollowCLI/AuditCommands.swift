@@ -102,13 +102,15 @@ struct AuditVerify: ParsableCommand {
     private func report(_ verifier: AuditLogVerifier, failure: String?) {
         let console = Console.current
         if json {
-            console.out(String(decoding: JSONWriter.object([
-                ("ok", .bool(failure == nil)), ("entries", .integer(Int64(verifier.lines))),
-                ("last_seq", verifier.last.map { .integer($0.seq) } ?? .null),
-                ("last_hash", verifier.last.map { .string(Hex.encode($0.hash)) } ?? .null),
-                ("bindings_checked", .bool(verifier.checksBindings)), ("head_checked", .bool(head != nil)),
-                ("failure", failure.map(JSONScalar.string) ?? .null),
-            ]), as: UTF8.self))
+            console.out(
+                String(
+                    decoding: JSONWriter.object([
+                        ("ok", .bool(failure == nil)), ("entries", .integer(Int64(verifier.lines))),
+                        ("last_seq", verifier.last.map { .integer($0.seq) } ?? .null),
+                        ("last_hash", verifier.last.map { .string(Hex.encode($0.hash)) } ?? .null),
+                        ("bindings_checked", .bool(verifier.checksBindings)), ("head_checked", .bool(head != nil)),
+                        ("failure", failure.map(JSONScalar.string) ?? .null),
+                    ]), as: UTF8.self))
             return
         }
         if let failure {
@@ -116,11 +118,13 @@ struct AuditVerify: ParsableCommand {
             console.out("verified \(verifier.lines) entries before it")
             return
         }
-        console.out("OK: \(verifier.lines) entries verified" + (verifier.last.map { ", seq \(verifier.firstSeq!) to \($0.seq)" } ?? ""))
+        console.out(
+            "OK: \(verifier.lines) entries verified" + (verifier.last.map { ", seq \(verifier.firstSeq!) to \($0.seq)" } ?? ""))
         if let last = verifier.last { console.out("last hash: \(Hex.encode(last.hash))") }
-        console.out(verifier.checksBindings || verifier.lines == 0
-            ? "keys and registrations replayed from seq 1: every login and follow was signed by a key bound at the time"
-            : "the export does not start at seq 1: signatures verified, key bindings not replayed")
+        console.out(
+            verifier.checksBindings || verifier.lines == 0
+                ? "keys and registrations replayed from seq 1: every login and follow was signed by a key bound at the time"
+                : "the export does not start at seq 1: signatures verified, key bindings not replayed")
         if head != nil { console.out("signed head: signature valid, and the export holds its seq with its hash") }
     }
 }
@@ -134,10 +138,10 @@ struct SignedHead {
 
     static func load(_ path: String) throws -> SignedHead {
         guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let fields = (object["data"] as? [String: Any]) ?? object as [String: Any]?,
-              let seq = (fields["seq"] as? NSNumber)?.int64Value, let hash = fields["hash"] as? String,
-              let serverPubkey = fields["server_pubkey"] as? String, let signature = fields["signature"] as? String
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let fields = (object["data"] as? [String: Any]) ?? object as [String: Any]?,
+            let seq = (fields["seq"] as? NSNumber)?.int64Value, let hash = fields["hash"] as? String,
+            let serverPubkey = fields["server_pubkey"] as? String, let signature = fields["signature"] as? String
         else {
             throw CLIError("\(path) is not an answer of GET /api/audit/head (data with seq, hash, server_pubkey, signature)")
         }
@@ -148,7 +152,7 @@ struct SignedHead {
     /// else why not.
     func check(against verifier: AuditLogVerifier) -> String? {
         guard let key = try? Ed25519PublicKey(hex: serverPubkey), let signature = try? Ed25519Signature(base64: signature),
-              key.isValidSignature(signature, for: AuditHeadStatement.message(seq: seq, hash: hash))
+            key.isValidSignature(signature, for: AuditHeadStatement.message(seq: seq, hash: hash))
         else { return "the head's signature does not verify with server_pubkey \(serverPubkey)" }
         if seq == 0 { return hash == AuditHeadStatement.emptyLogHash ? nil : "the head of an empty log must carry 64 zeros" }
         guard let held = verifier.hash(of: seq) else { return "the export does not hold seq \(seq) of the signed head" }

@@ -7,7 +7,8 @@ import WalletCrypto
 /// `signed-follow keygen`: a test identity file.
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a test identity: a wallet key (Ethereum, or a StarkNet account's Stark key), an ed25519 main key and the userid they give.",
+        abstract:
+            "Create a test identity: a wallet key (Ethereum, or a StarkNet account's Stark key), an ed25519 main key and the userid they give.",
         discussion: """
             TEST KEYS ONLY: the file holds the private keys in the clear. A StarkNet
             account's address is not derived from its key: it is taken from the seed, or
@@ -47,10 +48,12 @@ struct Keygen: ParsableCommand {
         let console = Console.current
         console.err("WARNING: \(IdentityFile.warning)")
         if json {
-            console.out(String(decoding: JSONWriter.object([
-                ("file", .string(out)), ("userid", .string(file.userid)), ("address", .string(file.address)),
-                ("main_pubkey", .string(file.mainPubkey)),
-            ]), as: UTF8.self))
+            console.out(
+                String(
+                    decoding: JSONWriter.object([
+                        ("file", .string(out)), ("userid", .string(file.userid)), ("address", .string(file.address)),
+                        ("main_pubkey", .string(file.mainPubkey)),
+                    ]), as: UTF8.self))
         } else {
             console.out("wrote \(out)")
             console.out("userid:      \(file.userid)")
@@ -234,7 +237,9 @@ struct BatchOptions: ParsableArguments {
         guard (1...BatchFollowRequest.maximumItems).contains(targets.count) else {
             throw ValidationError("a batch holds 1 to \(BatchFollowRequest.maximumItems) targets")
         }
-        guard ["follow", "cancel", "unfollow"].contains(action) else { throw ValidationError("--action must be follow or cancel") }
+        guard ["follow", "cancel", "unfollow"].contains(action) else {
+            throw ValidationError("--action must be follow or cancel")
+        }
     }
 }
 

@@ -28,15 +28,22 @@ struct IdentityOptions: ParsableArguments {
 /// How the request is written: the sign_content layout and the other client choices of
 /// docs/protocol.md sections 5 and 5a, so that each client can be reproduced.
 struct StyleOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "A client's whole style: \(ClientPreset.allCases.map(\.rawValue).joined(separator: ", ")) (docs/protocol.md section 5a).",
-        discussion: "The options below change one choice of it."))
+    @Option(
+        help: ArgumentHelp(
+            "A client's whole style: \(ClientPreset.allCases.map(\.rawValue).joined(separator: ", ")) (docs/protocol.md section 5a).",
+            discussion: "The options below change one choice of it."))
     var client: ClientPreset?
 
-    @Option(help: "sign_content layout: \(SignContentLayout.allCases.map(\.rawValue).joined(separator: ", ")); or a client's name, as --client.")
+    @Option(
+        help:
+            "sign_content layout: \(SignContentLayout.allCases.map(\.rawValue).joined(separator: ", ")); or a client's name, as --client."
+    )
     var layout: LayoutChoice?
 
-    @Option(help: "The wallet word of line 1 (eth, Ethereum or MetaMask; starknet, Starknet, StarkNet, Argent X or Braavos; default: the did type).")
+    @Option(
+        help:
+            "The wallet word of line 1 (eth, Ethereum or MetaMask; starknet, Starknet, StarkNet, Argent X or Braavos; default: the did type)."
+    )
     var walletWord: String?
 
     @Option(help: "The Issued At format: \(IssuedAt.Layout.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -141,12 +148,14 @@ struct RequestSigner {
         let expiresAt = now + lifetime
         let request = identity.login(sessionKey: sessionKey, expiresAt: expiresAt, timestamp: now)
         let session = IdentityFile.Session(
-            keySeed: Hex.encode(sessionKey.seed), pubkey: Hex.encode(sessionKey.publicKey.rawRepresentation), expiresAt: expiresAt)
+            keySeed: Hex.encode(sessionKey.seed), pubkey: Hex.encode(sessionKey.publicKey.rawRepresentation), expiresAt: expiresAt
+        )
         return (RequestDocument(post: request, to: "/api/user_login_v2/"), session)
     }
 
     func follow(_ target: String, action: String, userSignature: Bool) -> RequestDocument {
-        RequestDocument(post: followRequest(target, action: action, timestamp: now, userSignature: userSignature), to: "/api/following/")
+        RequestDocument(
+            post: followRequest(target, action: action, timestamp: now, userSignature: userSignature), to: "/api/following/")
     }
 
     /// `POST /api/following/batch/` of one follow (or cancel) per target, each 1 ms apart.
@@ -164,12 +173,14 @@ struct RequestSigner {
     func signedRead(_ path: String, page: Int, size: Int) -> RequestDocument {
         let query = identity.signedRead(timestamp: now, requestKey: requestKey)
         return RequestDocument(
-            method: "GET", path: query.uri(path, [("page", String(page)), ("size", String(size))]), headers: query.headers, body: [])
+            method: "GET", path: query.uri(path, [("page", String(page)), ("size", String(size))]), headers: query.headers,
+            body: [])
     }
 
     func status(_ target: String) -> RequestDocument {
         RequestDocument(
-            method: "GET", path: SignedQuery.uri("/api/follow_status/", [("userid", identity.userid), ("target_userid", target)]),
+            method: "GET",
+            path: SignedQuery.uri("/api/follow_status/", [("userid", identity.userid), ("target_userid", target)]),
             headers: RequestHeaders(requestPubkey: "", didkey: ""), body: [])
     }
 

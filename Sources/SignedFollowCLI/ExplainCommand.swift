@@ -8,7 +8,8 @@ import WalletCrypto
 /// captured follow, check by check.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a captured follow request offline and show every check of docs/protocol.md section 4, and the client it looks like.",
+        abstract:
+            "Check a captured follow request offline and show every check of docs/protocol.md section 4, and the client it looks like.",
         discussion: """
             REQUEST.json is {"method", "path", "headers": {"web3mq-request-pubkey", "didkey"},
             "body"}: the body as the JSON object sent, or a string of its exact text (what
@@ -59,7 +60,8 @@ struct Explain: ParsableCommand {
         for check in explanation.checks {
             switch check.outcome {
             case .passed: console.out("  ok    \(check.number). \(check.name)")
-            case .failed(let error): console.out("  FAIL  \(check.number). \(check.name): \(error.code.rawValue) \(error.message)")
+            case .failed(let error):
+                console.out("  FAIL  \(check.number). \(check.name): \(error.code.rawValue) \(error.message)")
             case .notChecked(let why): console.out("  --    \(check.number). \(check.name): not checked, \(why)")
             }
             check.details.forEach { console.out("          \($0)") }
@@ -99,29 +101,37 @@ struct Explain: ParsableCommand {
 
     private func printJSON(_ explanation: FollowExplanation) {
         let checks = explanation.checks.map { check -> String in
-            var members: [(name: String, value: JSONScalar)] = [("number", .integer(Int64(check.number))), ("name", .string(check.name))]
+            var members: [(name: String, value: JSONScalar)] = [
+                ("number", .integer(Int64(check.number))), ("name", .string(check.name)),
+            ]
             switch check.outcome {
             case .passed: members.append(("result", .string("passed")))
             case .failed(let error):
-                members += [("result", .string("failed")), ("code", .integer(Int64(error.code.rawValue))), ("msg", .string(error.message))]
+                members += [
+                    ("result", .string("failed")), ("code", .integer(Int64(error.code.rawValue))),
+                    ("msg", .string(error.message)),
+                ]
             case .notChecked(let why): members += [("result", .string("not_checked")), ("why", .string(why))]
             }
             return String(decoding: JSONWriter.object(members), as: UTF8.self)
         }
         let lines = explanation.lines.map { line in
-            String(decoding: JSONWriter.object([
-                ("received", line.received.map(JSONScalar.string) ?? .null), ("expected", .string(line.expected)),
-                ("matches", .bool(line.matches)),
-            ]), as: UTF8.self)
+            String(
+                decoding: JSONWriter.object([
+                    ("received", line.received.map(JSONScalar.string) ?? .null), ("expected", .string(line.expected)),
+                    ("matches", .bool(line.matches)),
+                ]), as: UTF8.self)
         }
-        Console.current.out(String(decoding: JSONWriter.object([
-            ("checks", .raw("[" + checks.joined(separator: ",") + "]")),
-            ("sign_content_lines", .raw("[" + lines.joined(separator: ",") + "]")),
-            ("recovered_address", explanation.recoveredAddress.map { .string($0.checksummed) } ?? .null),
-            ("client", explanation.client.map { .string($0.rawValue) } ?? .null),
-            ("variations", .raw(Self.jsonArray(explanation.variations))),
-            ("code", .integer(Int64(explanation.verdict?.code.rawValue ?? 0))),
-            ("msg", explanation.verdict.map { .string($0.message) } ?? .null),
-        ]), as: UTF8.self))
+        Console.current.out(
+            String(
+                decoding: JSONWriter.object([
+                    ("checks", .raw("[" + checks.joined(separator: ",") + "]")),
+                    ("sign_content_lines", .raw("[" + lines.joined(separator: ",") + "]")),
+                    ("recovered_address", explanation.recoveredAddress.map { .string($0.checksummed) } ?? .null),
+                    ("client", explanation.client.map { .string($0.rawValue) } ?? .null),
+                    ("variations", .raw(Self.jsonArray(explanation.variations))),
+                    ("code", .integer(Int64(explanation.verdict?.code.rawValue ?? 0))),
+                    ("msg", explanation.verdict.map { .string($0.message) } ?? .null),
+                ]), as: UTF8.self))
     }
 }

@@ -10,7 +10,8 @@ import WalletCrypto
 /// private keys in the clear.
 struct IdentityFile: Codable, Sendable {
     /// The warning written at the top of every identity file.
-    static let warning = "TEST KEYS ONLY: this file holds private keys in the clear. Never use them for real funds or real accounts."
+    static let warning =
+        "TEST KEYS ONLY: this file holds private keys in the clear. Never use them for real funds or real accounts."
 
     /// A session key bound by `login`.
     struct Session: Codable, Sendable {

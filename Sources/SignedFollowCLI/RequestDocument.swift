@@ -50,7 +50,9 @@ struct RequestDocument: Sendable {
         if method != "GET" { words += ["-X", method] }
         words.append(Self.shellQuoted(server.trimmingSuffix("/") + path))
         if !body.isEmpty { words += ["-H", Self.shellQuoted("content-type: application/json")] }
-        if !headers.requestPubkey.isEmpty { words += ["-H", Self.shellQuoted("web3mq-request-pubkey: " + headers.requestPubkey)] }
+        if !headers.requestPubkey.isEmpty {
+            words += ["-H", Self.shellQuoted("web3mq-request-pubkey: " + headers.requestPubkey)]
+        }
         if !headers.didkey.isEmpty { words += ["-H", Self.shellQuoted("didkey: " + headers.didkey)] }
         if !body.isEmpty { words += ["--data-raw", Self.shellQuoted(String(decoding: body, as: UTF8.self))] }
         return words.joined(separator: " ")
@@ -125,7 +127,9 @@ struct RequestDocument: Sendable {
             let byte = json[index]
             index += 1
             if inString {
-                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") {
+                if byte == UInt8(ascii: "\\") {
+                    index += 1
+                } else if byte == UInt8(ascii: "\"") {
                     inString = false
                     if depth == 0 { return index }
                 }

@@ -77,7 +77,9 @@ struct ServiceAnswer: Sendable {
         var lines = ["HTTP \(status)  code \(envelope?["code"].map { "\($0)" } ?? "none")  \(envelope?["msg"] as? String ?? "")"]
         if let retryAfter { lines.append("Retry-After: \(retryAfter) s") }
         if let data = envelope?["data"],
-           let text = try? JSONSerialization.data(withJSONObject: data, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+            let text = try? JSONSerialization.data(
+                withJSONObject: data, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        {
             lines.append(String(decoding: text, as: UTF8.self))
         }
         return lines

@@ -15,13 +15,19 @@ struct ConfigurationOptions: ParsableArguments {
     var port: Int?
     @Option(help: "SQLite database file (SIGNED_FOLLOW_DB, default ./signed-follow.sqlite).")
     var db: String?
-    @Option(help: "Accepted distance of a request timestamp from the server clock, ms (SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS, default 300000).")
+    @Option(
+        help:
+            "Accepted distance of a request timestamp from the server clock, ms (SIGNED_FOLLOW_TIMESTAMP_WINDOW_MS, default 300000)."
+    )
     var timestampWindowMs: Int64?
     @Option(help: "Latest session key expiry from now, ms (SIGNED_FOLLOW_SESSION_EXPIRY_CAP_MS, default 2592000000).")
     var sessionExpiryCapMs: Int64?
     @Option(help: "Comma-separated allowed origins (SIGNED_FOLLOW_ALLOWED_ORIGINS, default: any).")
     var allowedOrigins: String?
-    @Option(help: "Comma-separated StarkNet chain ids, short strings or 0x hex (SIGNED_FOLLOW_STARKNET_CHAIN_IDS, default SN_MAIN,SN_SEPOLIA).")
+    @Option(
+        help:
+            "Comma-separated StarkNet chain ids, short strings or 0x hex (SIGNED_FOLLOW_STARKNET_CHAIN_IDS, default SN_MAIN,SN_SEPOLIA)."
+    )
     var starknetChainIds: String?
 
     /// The resolved configuration. The admin token comes from SIGNED_FOLLOW_ADMIN_TOKEN
@@ -73,7 +79,9 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "signed-follow")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let service = try SignedFollowService(configuration: configuration, logger: logger)
-        logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "db": "\(configuration.databasePath)"])
+        logger.info(
+            "listening",
+            metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "db": "\(configuration.databasePath)"])
         try await service.run(logger: logger)
     }
 }
@@ -96,10 +104,13 @@ struct SelfTest: ParsableCommand {
             userid: "user:8d8f2c1f2c6b4b0b0a6e5cb0c8f0e0b1d2c3a4b5c6d7e8f90a1b2c3d", action: "follow",
             targetUserid: "user:1111111111111111111111111111111111111111111111111111111", timestamp: 1_689_150_327_546)
         check("sha3_224 follow nonce") { nonce.hexString == "274f27e951dd86ca93ea3befaa796214d257c69a9ff96f3dd319975e" }
-        let signContent = "\n    Web3MQ wants you to sign in with your eth account:\n    0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266\n    \n    For follow signature\n    \n    Nonce: \(nonce.hexString)\n    Issued At: 2023/07/12 16:25"
+        let signContent =
+            "\n    Web3MQ wants you to sign in with your eth account:\n    0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266\n    \n    For follow signature\n    \n    Nonce: \(nonce.hexString)\n    Issued At: 2023/07/12 16:25"
         check("personal_sign recovery to 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266") {
             let signature = try RecoverableSignature(
-                hex: "0xc9fbd3959551bec133714acc04af6ae360963063a10370ad43b1077acece8b332316b7706273b0226dd3f0d76820f719bee1967b7fe161f2deb3eee864f209821c")
+                hex:
+                    "0xc9fbd3959551bec133714acc04af6ae360963063a10370ad43b1077acece8b332316b7706273b0226dd3f0d76820f719bee1967b7fe161f2deb3eee864f209821c"
+            )
             return try signature.recoverAddress(personalMessage: signContent.utf8)
                 == EthereumAddress(parsing: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
         }

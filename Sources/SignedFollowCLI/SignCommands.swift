@@ -43,7 +43,8 @@ struct SignRegister: ParsableCommand {
 /// `signed-follow sign login`.
 struct SignLogin: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "login", abstract: "A signed login binding a fresh session key (the key is not saved: use `login` for that).",
+        commandName: "login",
+        abstract: "A signed login binding a fresh session key (the key is not saved: use `login` for that).",
         discussion: "Example: signed-follow sign login -i alice.json --hours 1")
 
     @OptionGroup var options: IdentityOptions
@@ -98,7 +99,8 @@ struct SignBatch: ParsableCommand {
     func run() throws {
         let signer = try RequestSigner(options, styleOptions: styleOptions)
         printSigned(
-            signer.batch(try batch.targets.map(RequestSigner.userid(of:)), action: batch.action, userSignature: batch.userSignature),
+            signer.batch(
+                try batch.targets.map(RequestSigner.userid(of:)), action: batch.action, userSignature: batch.userSignature),
             options)
     }
 }

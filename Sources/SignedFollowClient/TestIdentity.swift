@@ -32,10 +32,11 @@ public struct TestIdentity: Sendable {
     public init(didWallet: Wallet, mainKey: Ed25519KeyPair, userid: String? = nil) {
         self.didWallet = didWallet
         self.mainKey = mainKey
-        let did: DidAddress = switch didWallet {
-        case .eth(let key): .eth(key.address)
-        case .starknet(_, let account, _): .starknet(account)
-        }
+        let did: DidAddress =
+            switch didWallet {
+            case .eth(let key): .eth(key.address)
+            case .starknet(_, let account, _): .starknet(account)
+            }
         self.userid = userid ?? "user:" + sha3_224(did.canonical).hexString
     }
 
@@ -46,7 +47,8 @@ public struct TestIdentity: Sendable {
         var counter = 0
         var wallet: Secp256k1PrivateKey?
         while wallet == nil {  // a hash outside [1, n-1] has probability ~2^-128; retry anyway
-            wallet = try? Secp256k1PrivateKey(rawRepresentation: keccak256("signed-follow test wallet \(seed)\(counter == 0 ? "" : "#\(counter)")").bytes)
+            wallet = try? Secp256k1PrivateKey(
+                rawRepresentation: keccak256("signed-follow test wallet \(seed)\(counter == 0 ? "" : "#\(counter)")").bytes)
             counter += 1
         }
         self.init(wallet: wallet!, mainKey: try! Ed25519KeyPair(seed: sha3_256("signed-follow test main key \(seed)").bytes))
@@ -86,11 +88,14 @@ public struct TestIdentity: Sendable {
     public var didType: String { did.didType.rawValue }
 
     /// `POST /api/user_register_v2/` binding `mainKey`, signed at `timestamp`.
-    public func registration(timestamp: Int64, uri: String = "https://dapp.example", style: ClientStyle = ClientStyle()) -> SignedRequest {
+    public func registration(
+        timestamp: Int64, uri: String = "https://dapp.example", style: ClientStyle = ClientStyle()
+    ) -> SignedRequest {
         let mainPubkey = Hex.encode(mainKey.publicKey.rawRepresentation)
         let didValue = written(style)
         let nonce = SignedDigests.registrationNonce(
-            userid: userid, pubkeyType: "ed25519", pubkeyValue: mainPubkey, didType: didType, didValue: didValue, timestamp: timestamp)
+            userid: userid, pubkeyType: "ed25519", pubkeyValue: mainPubkey, didType: didType, didValue: didValue,
+            timestamp: timestamp)
         let content = style.layout.render([
             "Web3MQ wants you to sign in with your \(walletWord(style)) account:", didValue, "For Web3MQ register",
             "URI: \(uri)", "Version: 1", nil, "Nonce: \(nonce.hexString)",
@@ -109,7 +114,8 @@ public struct TestIdentity: Sendable {
     public func login(sessionKey: Ed25519KeyPair, expiresAt: Int64, timestamp: Int64) -> SignedRequest {
         let sessionPubkey = Hex.encode(sessionKey.publicKey.rawRepresentation)
         let content = SignedDigests.loginContent(
-            userid: userid, pubkeyValue: sessionPubkey, pubkeyExpiredTimestamp: expiresAt, timestamp: timestamp).hexString
+            userid: userid, pubkeyValue: sessionPubkey, pubkeyExpiredTimestamp: expiresAt, timestamp: timestamp
+        ).hexString
         return SignedRequest(
             fields: [
                 ("userid", .string(userid)), ("did_type", .string(didType)), ("did_value", .string(did.canonical)),
@@ -136,13 +142,17 @@ public struct TestIdentity: Sendable {
             userid: userid, action: style.nonceSpelling.word(for: action), targetUserid: target, timestamp: signedAt)
         let date = IssuedAt.format(signedAt + style.zoneOffsetMinutes * 60_000, style.issuedAt) + style.afterDate
         let content = style.layout.render(
-            ["Web3MQ wants you to sign in with your \(style.followWalletWord ?? walletWord(style)) account:", didValue, nil, "For follow signature"]
+            [
+                "Web3MQ wants you to sign in with your \(style.followWalletWord ?? walletWord(style)) account:", didValue, nil,
+                "For follow signature",
+            ]
                 + (style.followURI.map { ["URI: \($0)"] } ?? []) + [nil, "Nonce: \(nonce.hexString)", "Issued At: \(date)"])
-        var fields: [(name: String, value: JSONScalar)] = [
-            ("userid", .string(userid)), ("target_userid", .string(target)), ("action", .string(action)),
-            ("timestamp", .integer(timestamp)), ("did_type", .string(didType)),
-            ("did_signature", .string(sign(content, style))), ("sign_content", .string(content)),
-        ] + didPubkeyField
+        var fields: [(name: String, value: JSONScalar)] =
+            [
+                ("userid", .string(userid)), ("target_userid", .string(target)), ("action", .string(action)),
+                ("timestamp", .integer(timestamp)), ("did_type", .string(didType)),
+                ("did_signature", .string(sign(content, style))), ("sign_content", .string(content)),
+            ] + didPubkeyField
         if withUserSignature {
             let message = userid + action + target + String(timestamp)
             fields.append(("web3mq_user_signature", .string(requestKey.signature(for: message.utf8).base64)))

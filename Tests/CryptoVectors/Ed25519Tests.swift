@@ -65,7 +65,8 @@ struct Ed25519Tests {
             for test in group.tests {
                 let message = try Hex.decode(test.msg)
                 let signatureBytes = try Hex.decode(test.sig)
-                let ours = (try? Ed25519Signature(rawRepresentation: signatureBytes))
+                let ours =
+                    (try? Ed25519Signature(rawRepresentation: signatureBytes))
                     .map { key.isValidSignature($0, for: message) } ?? false
                 #expect(ours == (test.result == "valid"), "tcId \(test.tcId) (\(test.comment))")
                 checked += 1
@@ -98,7 +99,9 @@ struct Ed25519Tests {
         let decoded = try Ed25519Signature(base64: signature.base64)
         #expect(decoded == signature)
         #expect(keyPair.publicKey.isValidSignature(decoded, for: Array("user:abc1689150327546".utf8)))
-        #expect(throws: CryptoError.invalidLength) { try Ed25519Signature(base64: Base64.encode([UInt8](repeating: 0, count: 63))) }
+        #expect(throws: CryptoError.invalidLength) {
+            try Ed25519Signature(base64: Base64.encode([UInt8](repeating: 0, count: 63)))
+        }
         #expect(throws: CryptoError.invalidBase64) { try Ed25519Signature(base64: String(signature.base64.dropLast())) }
     }
 }

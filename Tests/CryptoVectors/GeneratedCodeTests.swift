@@ -21,6 +21,7 @@ struct GeneratedCodeTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let committed = try Data(contentsOf: Self.root.appendingPathComponent("Sources/Keccak/KeccakF1600.swift"))
-        #expect(generated == committed, "regenerate: python3 scripts/gen_keccak_permutation.py > Sources/Keccak/KeccakF1600.swift")
+        #expect(
+            generated == committed, "regenerate: python3 scripts/gen_keccak_permutation.py > Sources/Keccak/KeccakF1600.swift")
     }
 }

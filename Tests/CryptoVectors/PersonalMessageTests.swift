@@ -73,7 +73,8 @@ struct PersonalMessageTests {
 
         let signContent = Self.sectionFiveSignContent
         #expect(signContent.contains("Nonce: \(nonce.hexString)\n"))
-        let expectedSignature = "0xc9fbd3959551bec133714acc04af6ae360963063a10370ad43b1077acece8b332316b7706273b0226dd3f0d76820f719bee1967b7fe161f2deb3eee864f209821c"
+        let expectedSignature =
+            "0xc9fbd3959551bec133714acc04af6ae360963063a10370ad43b1077acece8b332316b7706273b0226dd3f0d76820f719bee1967b7fe161f2deb3eee864f209821c"
 
         let key = try Secp256k1PrivateKey(
             rawRepresentation: Hex.decode("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"))

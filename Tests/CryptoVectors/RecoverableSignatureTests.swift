@@ -7,7 +7,8 @@ import Testing
 @Suite("Recoverable signature rules")
 struct RecoverableSignatureTests {
     static let knownAnswer = try! Hex.decode(
-        "c9fbd3959551bec133714acc04af6ae360963063a10370ad43b1077acece8b332316b7706273b0226dd3f0d76820f719bee1967b7fe161f2deb3eee864f209821c")
+        "c9fbd3959551bec133714acc04af6ae360963063a10370ad43b1077acece8b332316b7706273b0226dd3f0d76820f719bee1967b7fe161f2deb3eee864f209821c"
+    )
     static let n = try! Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
     static let halfN = try! Hex.decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0")
 
@@ -101,7 +102,8 @@ struct RecoverableSignatureTests {
         #expect(throws: Never.self) { try RecoverableSignature(hex: hex) }
         #expect(throws: Never.self) { try RecoverableSignature(hex: "0x" + hex.uppercased()) }
         // 128 digits is the EIP-2098 compact form, not a truncated 65-byte one.
-        let compact = try RecoverableSignature(hex: Hex.encode(RecoverableSignature(rawRepresentation: Self.knownAnswer).compactRepresentation))
+        let compact = try RecoverableSignature(
+            hex: Hex.encode(RecoverableSignature(rawRepresentation: Self.knownAnswer).compactRepresentation))
         #expect(compact.rawRepresentation == Self.knownAnswer)
     }
 

@@ -36,7 +36,10 @@ struct StarkPropertyTests {
     func fieldLaws(seed: UInt64) {
         var generator = SplitMix64(state: seed)
         for _ in 0..<50 {
-            let (x, y, z) = (Self.random(below: Self.p, &generator), Self.random(below: Self.p, &generator), Self.random(below: Self.p, &generator))
+            let (x, y, z) = (
+                Self.random(below: Self.p, &generator), Self.random(below: Self.p, &generator),
+                Self.random(below: Self.p, &generator)
+            )
             let (a, b, c) = (FieldElement(x), FieldElement(y), FieldElement(z))
             #expect((a * b).value == Self.referenceProduct(x, y, modulus: Self.p))
             #expect(a * b == b * a)
@@ -99,7 +102,9 @@ struct StarkPropertyTests {
         #expect(Felt(shortString: "é") == nil)
     }
 
-    @Test("sign then verify holds for random keys and hashes; a flipped bit of r, s or the hash fails", arguments: 0..<2 as Range<UInt64>)
+    @Test(
+        "sign then verify holds for random keys and hashes; a flipped bit of r, s or the hash fails",
+        arguments: 0..<2 as Range<UInt64>)
     func signThenVerify(seed: UInt64) throws {
         var generator = SplitMix64(state: seed)
         let bound = StarkSignature.bound

@@ -109,7 +109,8 @@ struct StarkVectorTests {
             #expect(StarknetTypedData.messageText(signContentKeccak: keccak) == vector.message)
             let message = StarknetTypedData.messageFelt(signContentKeccak: keccak)
             #expect(message.hexString == vector.message_felt, "\(vector.message)")
-            let chainId = try vector.chain_id.hasPrefix("0x") ? Felt(hex: vector.chain_id) : #require(Felt(shortString: vector.chain_id))
+            let chainId =
+                try vector.chain_id.hasPrefix("0x") ? Felt(hex: vector.chain_id) : #require(Felt(shortString: vector.chain_id))
             #expect(StarknetTypedData.domainHash(chainId: chainId).hexString == vector.domain_hash)
             #expect(StarknetTypedData.structHash(message: message).hexString == vector.struct_hash)
             let hash = StarknetTypedData.messageHash(message: message, chainId: chainId, account: try Felt(hex: vector.account))

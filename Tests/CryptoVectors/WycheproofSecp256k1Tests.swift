@@ -53,10 +53,11 @@ struct WycheproofSecp256k1Tests {
             for test in group.tests {
                 let message = try Hex.decode(test.msg)
                 let hash = digest == .sha256 ? sha256(message) : sha3_256(message)
-                let scalars: (r: [UInt8], s: [UInt8])? = switch encoding {
-                case .der: try strictDER(Hex.decode(test.sig))
-                case .p1363: try p1363(Hex.decode(test.sig))
-                }
+                let scalars: (r: [UInt8], s: [UInt8])? =
+                    switch encoding {
+                    case .der: try strictDER(Hex.decode(test.sig))
+                    case .p1363: try p1363(Hex.decode(test.sig))
+                    }
                 var ours = false
                 var parseErrors: [CryptoError] = []
                 if let scalars {

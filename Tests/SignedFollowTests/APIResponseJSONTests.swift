@@ -46,22 +46,44 @@ struct APIResponseJSONTests {
         }
         try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowListData(total_count: 3, user_list: users)))
         try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowListData(total_count: 0, user_list: [])))
-        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowStatusData(
-            is_following: true, is_followed_by: false, followed_at: -1)))
-        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowStatusData(
-            is_following: false, is_followed_by: true, followed_at: nil)))
-        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowStatsData(
-            total_following: 0, total_followers: Int.max, total_follow_each: Int.min)))
-        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: RegistrationData(
-            userid: text, did_type: "eth", did_value: text)))
-        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: LoginData(
-            userid: text, pubkey_value: text, pubkey_expired_timestamp: Int64.max)))
-        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: BatchData(results: [
-            BatchItemResult(target_userid: text, code: 40901, msg: text), BatchItemResult(target_userid: "b", code: 0, msg: "ok"),
-        ])))
+        try Self.expectSameBytes(
+            APIResponse(
+                code: .ok, msg: text,
+                data: FollowStatusData(
+                    is_following: true, is_followed_by: false, followed_at: -1)))
+        try Self.expectSameBytes(
+            APIResponse(
+                code: .ok, msg: text,
+                data: FollowStatusData(
+                    is_following: false, is_followed_by: true, followed_at: nil)))
+        try Self.expectSameBytes(
+            APIResponse(
+                code: .ok, msg: text,
+                data: FollowStatsData(
+                    total_following: 0, total_followers: Int.max, total_follow_each: Int.min)))
+        try Self.expectSameBytes(
+            APIResponse(
+                code: .ok, msg: text,
+                data: RegistrationData(
+                    userid: text, did_type: "eth", did_value: text)))
+        try Self.expectSameBytes(
+            APIResponse(
+                code: .ok, msg: text,
+                data: LoginData(
+                    userid: text, pubkey_value: text, pubkey_expired_timestamp: Int64.max)))
+        try Self.expectSameBytes(
+            APIResponse(
+                code: .ok, msg: text,
+                data: BatchData(results: [
+                    BatchItemResult(target_userid: text, code: 40901, msg: text),
+                    BatchItemResult(target_userid: "b", code: 0, msg: "ok"),
+                ])))
         try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: FollowData(following: false)))
-        try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: AuditHeadData(
-            seq: 1_100_000, hash: text, server_pubkey: text, signature: text)))
+        try Self.expectSameBytes(
+            APIResponse(
+                code: .ok, msg: text,
+                data: AuditHeadData(
+                    seq: 1_100_000, hash: text, server_pubkey: text, signature: text)))
         try Self.expectSameBytes(APIResponse(code: .ok, msg: text, data: NoData()))
         try Self.expectSameBytes(APIResponse<NoData>(code: .userNotRegistered, msg: text, data: nil))
     }
@@ -82,11 +104,15 @@ struct APIResponseJSONTests {
 
     @Test("an answer without data has no data member, and follow_status writes an absent followed_at as null")
     func absentMembers() {
-        #expect(String(decoding: Self.written(APIResponse(code: .userNotRegistered)), as: UTF8.self)
-            == "{\"code\":40401,\"msg\":\"\(ErrorCode.userNotRegistered.meaning)\"}")
-        let status = APIResponse(code: .ok, msg: "ok", data: FollowStatusData(
-            is_following: false, is_followed_by: false, followed_at: nil))
-        #expect(String(decoding: Self.written(status), as: UTF8.self)
-            == "{\"code\":0,\"data\":{\"followed_at\":null,\"is_followed_by\":false,\"is_following\":false},\"msg\":\"ok\"}")
+        #expect(
+            String(decoding: Self.written(APIResponse(code: .userNotRegistered)), as: UTF8.self)
+                == "{\"code\":40401,\"msg\":\"\(ErrorCode.userNotRegistered.meaning)\"}")
+        let status = APIResponse(
+            code: .ok, msg: "ok",
+            data: FollowStatusData(
+                is_following: false, is_followed_by: false, followed_at: nil))
+        #expect(
+            String(decoding: Self.written(status), as: UTF8.self)
+                == "{\"code\":0,\"data\":{\"followed_at\":null,\"is_followed_by\":false,\"is_following\":false},\"msg\":\"ok\"}")
     }
 }

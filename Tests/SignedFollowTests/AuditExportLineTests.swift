@@ -21,14 +21,18 @@ struct AuditExportLineTests {
     @Test("members are written in the protocol's order, hashes in lowercase hex, the body in base64, a newline last")
     func layout() throws {
         let text = Self.line(Self.entry(didkey: "eth:0xabc"))
-        #expect(text == "{\"seq\":7,\"kind\":\"follow\",\"received_at\":1689150327546,\"request_pubkey\":\"\","
-            + "\"didkey\":\"eth:0xabc\",\"body_b64\":\"\(Base64.encode(Array("{\"a\":1}\u{0}\u{FF}".utf8)))\","
-            + "\"prev_hash\":\"\(String(repeating: "ab", count: 32))\",\"hash\":\"\(String(repeating: "01", count: 32))\"}\n")
+        #expect(
+            text == "{\"seq\":7,\"kind\":\"follow\",\"received_at\":1689150327546,\"request_pubkey\":\"\","
+                + "\"didkey\":\"eth:0xabc\",\"body_b64\":\"\(Base64.encode(Array("{\"a\":1}\u{0}\u{FF}".utf8)))\","
+                + "\"prev_hash\":\"\(String(repeating: "ab", count: 32))\",\"hash\":\"\(String(repeating: "01", count: 32))\"}\n")
     }
 
-    @Test("quotes, backslashes, control and non-ASCII characters round-trip through a JSON parser", arguments: [
-        "eth:\"quoted\"", "back\\slash", "line\nbreak\r\ttab", "nul\u{0}bell\u{7}esc\u{1B}", "ünïcode ✓ 𝄞", "back\u{8}space form\u{C}feed",
-    ])
+    @Test(
+        "quotes, backslashes, control and non-ASCII characters round-trip through a JSON parser",
+        arguments: [
+            "eth:\"quoted\"", "back\\slash", "line\nbreak\r\ttab", "nul\u{0}bell\u{7}esc\u{1B}", "ünïcode ✓ 𝄞",
+            "back\u{8}space form\u{C}feed",
+        ])
     func escaping(_ didkey: String) throws {
         let text = Self.line(Self.entry(didkey: didkey))
         #expect(text.filter { $0 == "\n" }.count == 1 && text.hasSuffix("\n"))

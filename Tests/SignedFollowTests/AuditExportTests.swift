@@ -72,7 +72,8 @@ struct AuditExportTests {
             #expect(lines.map(\.kind) == ["register", "follow", "follow"])
             var previous = stored[1].hash
             for line in lines {
-                #expect(line.members == ["seq", "kind", "received_at", "request_pubkey", "didkey", "body_b64", "prev_hash", "hash"])
+                #expect(
+                    line.members == ["seq", "kind", "received_at", "request_pubkey", "didkey", "body_b64", "prev_hash", "hash"])
                 #expect(line.prevHash == previous, "seq \(line.seq) does not chain")
                 #expect(line.recomputedHash == line.hash, "seq \(line.seq) does not recompute")
                 let entry = try #require(stored.first { $0.seq == line.seq })
@@ -101,7 +102,8 @@ struct AuditExportTests {
     func limitAndEnd() async throws {
         try await TestService.run(configure: { $0.adminToken = Self.token }) { service in
             try await service.makeSmallLog(Self.identities)
-            let limited = try Self.lines(try await service.exchange("/api/audit/export?after_seq=1&limit=2", headers: Self.authorization))
+            let limited = try Self.lines(
+                try await service.exchange("/api/audit/export?after_seq=1&limit=2", headers: Self.authorization))
             #expect(limited.map(\.seq) == [2, 3])
             for afterSeq in [5, 6, 1_000_000] {
                 let past = try await service.exchange("/api/audit/export?after_seq=\(afterSeq)", headers: Self.authorization)
@@ -138,8 +140,9 @@ struct AuditExportTests {
 
     static let authCases: [AuthCase] = [
         AuthCase(name: "no Authorization header", configuredToken: token, authorization: nil),
-        AuthCase(name: "a wrong token of the same length", configuredToken: token,
-                 authorization: "Bearer " + String(token.reversed())),
+        AuthCase(
+            name: "a wrong token of the same length", configuredToken: token,
+            authorization: "Bearer " + String(token.reversed())),
         AuthCase(name: "a token of a different length", configuredToken: token, authorization: "Bearer \(token)x"),
         AuthCase(name: "a prefix of the token", configuredToken: token, authorization: "Bearer \(token.dropLast())"),
         AuthCase(name: "an empty bearer token", configuredToken: token, authorization: "Bearer "),

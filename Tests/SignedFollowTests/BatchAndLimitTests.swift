@@ -49,9 +49,10 @@ struct BatchAndLimitTests {
             let answer = try await service.send(Routes.batch, body: Self.batchBody(items), headers: good.headers)
             #expect(answer.code == 0 && answer.status == 200, "\(answer)")
             let results = Self.results(answer)
-            #expect(results.map(\.0) == [
-                Self.b.userid, Self.d.userid, "user:nobody", Self.c.userid, Self.a.userid, Self.d.userid, Self.b.userid,
-            ])
+            #expect(
+                results.map(\.0) == [
+                    Self.b.userid, Self.d.userid, "user:nobody", Self.c.userid, Self.a.userid, Self.d.userid, Self.b.userid,
+                ])
             #expect(results.map(\.1) == [0, 40104, 40402, 0, 40007, 40002, 0], "\(results)")
             #expect(results[0].2 == "ok" && results[6].2 == "already applied")
             #expect(results.allSatisfy { !$0.2.isEmpty })
@@ -84,19 +85,26 @@ struct BatchAndLimitTests {
             batchBody((0..<21).map { a.follow(target: b.userid, timestamp: now - Int64($0), requestKey: a.mainKey).body })
         },
         Malformed(name: "two userids", code: 40003) { now in
-            batchBody([a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body,
-                       c.follow(target: b.userid, timestamp: now, requestKey: c.mainKey).body])
+            batchBody([
+                a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body,
+                c.follow(target: b.userid, timestamp: now, requestKey: c.mainKey).body,
+            ])
         },
         Malformed(name: "two did types", code: 40003) { now in
-            batchBody([a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body,
-                       a.follow(target: c.userid, timestamp: now, requestKey: a.mainKey).replacing("did_type", with: .string("starknet")).body])
+            batchBody([
+                a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body,
+                a.follow(target: c.userid, timestamp: now, requestKey: a.mainKey).replacing("did_type", with: .string("starknet"))
+                    .body,
+            ])
         },
         Malformed(name: "an item that is not an object", code: 40003) { now in
             batchBody([a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body, Array("3".utf8)])
         },
         Malformed(name: "an item without userid", code: 40003) { now in
-            batchBody([a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body,
-                       a.follow(target: c.userid, timestamp: now, requestKey: a.mainKey).removing("userid").body])
+            batchBody([
+                a.follow(target: b.userid, timestamp: now, requestKey: a.mainKey).body,
+                a.follow(target: c.userid, timestamp: now, requestKey: a.mainKey).removing("userid").body,
+            ])
         },
     ]
 
@@ -119,20 +127,30 @@ struct BatchAndLimitTests {
             try await Self.registerAll(service)
             for target in [Self.b, Self.c] {
                 service.clock.advance(by: 1)
-                #expect(try await service.send(Routes.follow, Self.a.follow(
-                    target: target.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey)).code == 0)
+                #expect(
+                    try await service.send(
+                        Routes.follow,
+                        Self.a.follow(
+                            target: target.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey)
+                    ).code == 0)
             }
             service.clock.advance(by: 1)
             let before = try service.store.counts()
-            let limited = try await service.send(Routes.follow, Self.a.follow(
-                target: Self.d.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey))
+            let limited = try await service.send(
+                Routes.follow,
+                Self.a.follow(
+                    target: Self.d.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey))
             #expect(limited.code == 42901 && limited.status == 429, "\(limited)")
             // One token a minute: a little under 60 seconds to wait after 2 ms.
             #expect(limited.headers[.retryAfter] == "60")
             #expect(try service.store.counts() == before)
             // Another user has a bucket of its own.
-            #expect(try await service.send(Routes.follow, Self.b.follow(
-                target: Self.d.userid, timestamp: service.clock.now, requestKey: Self.b.mainKey)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow,
+                    Self.b.follow(
+                        target: Self.d.userid, timestamp: service.clock.now, requestKey: Self.b.mainKey)
+                ).code == 0)
 
             // In a batch, the items past the budget are refused one by one.
             service.clock.advance(by: 60_000)
@@ -148,18 +166,32 @@ struct BatchAndLimitTests {
     func followingLimit() async throws {
         try await TestService.run(configure: { $0.followingLimit = 1 }) { service in
             try await Self.registerAll(service)
-            #expect(try await service.send(Routes.follow, Self.a.follow(
-                target: Self.b.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow,
+                    Self.a.follow(
+                        target: Self.b.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey)
+                ).code == 0)
             let before = try service.store.counts()
-            let refused = try await service.send(Routes.follow, Self.a.follow(
-                target: Self.c.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey))
+            let refused = try await service.send(
+                Routes.follow,
+                Self.a.follow(
+                    target: Self.c.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey))
             #expect(refused.code == 42902 && refused.status == 429, "\(refused)")
             #expect(try service.store.counts() == before)
             service.clock.advance(by: 1)
-            #expect(try await service.send(Routes.follow, Self.a.follow(
-                target: Self.b.userid, action: "cancel", timestamp: service.clock.now, requestKey: Self.a.mainKey)).code == 0)
-            #expect(try await service.send(Routes.follow, Self.a.follow(
-                target: Self.c.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow,
+                    Self.a.follow(
+                        target: Self.b.userid, action: "cancel", timestamp: service.clock.now, requestKey: Self.a.mainKey)
+                ).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow,
+                    Self.a.follow(
+                        target: Self.c.userid, timestamp: service.clock.now, requestKey: Self.a.mainKey)
+                ).code == 0)
         }
     }
 }

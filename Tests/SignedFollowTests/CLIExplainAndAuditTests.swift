@@ -27,8 +27,10 @@ struct CLIExplainTests {
             #expect(try await service.register(RejectionTests.alice).code == 0)
             #expect(try await service.register(RejectionTests.bob).code == 0)
             let session = Ed25519KeyPair.generate()
-            let login = try await service.send(Routes.login, RejectionTests.alice.login(
-                sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now))
+            let login = try await service.send(
+                Routes.login,
+                RejectionTests.alice.login(
+                    sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now))
             #expect(login.code == 0)
             let world = RejectionTests.World(service: service, session: session)
             var explained = Set<Int>()
@@ -39,15 +41,21 @@ struct CLIExplainTests {
                     #expect(explanation.verdict == nil, "\(testCase.name): \(String(describing: explanation.verdict))")
                     continue
                 }
-                #expect(explanation.verdict?.code.rawValue == testCase.code, "\(testCase.name): \(String(describing: explanation.verdict))")
+                #expect(
+                    explanation.verdict?.code.rawValue == testCase.code,
+                    "\(testCase.name): \(String(describing: explanation.verdict))")
                 let failed = explanation.checks.first { check in
                     if case .failed(let error) = check.outcome { error.code.rawValue == testCase.code } else { false }
                 }
-                #expect(failed.map { Self.checksByCode[testCase.code]?.contains($0.number) ?? false } == true,
-                        "\(testCase.name): the failing check is \(String(describing: failed?.number))")
+                #expect(
+                    failed.map { Self.checksByCode[testCase.code]?.contains($0.number) ?? false } == true,
+                    "\(testCase.name): the failing check is \(String(describing: failed?.number))")
                 explained.insert(testCase.code)
             }
-            #expect(explained.isSuperset(of: [40001, 40002, 40003, 40004, 40006, 40007, 40101, 40102, 40103, 40104, 40105, 40106, 40301]))
+            #expect(
+                explained.isSuperset(of: [
+                    40001, 40002, 40003, 40004, 40006, 40007, 40101, 40102, 40103, 40104, 40105, 40106, 40301,
+                ]))
 
             // And a valid request passes every check that can be made offline.
             let valid = world.follow(userSignature: true)
@@ -65,7 +73,8 @@ struct CLIExplainTests {
         try await withTemporaryDirectory { directory in
             let alice = TestIdentity(seed: "alice"), bob = TestIdentity(seed: "bob")
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            let valid = RequestDocument(post: alice.follow(target: bob.userid, timestamp: now, requestKey: alice.mainKey), to: "/api/following/")
+            let valid = RequestDocument(
+                post: alice.follow(target: bob.userid, timestamp: now, requestKey: alice.mainKey), to: "/api/following/")
             try Data(valid.json.utf8).write(to: URL(fileURLWithPath: directory + "/valid.json"))
             let passed = await runCLI(["explain", directory + "/valid.json"])
             #expect(passed.exitCode == 0, "\(passed)")
@@ -77,9 +86,15 @@ struct CLIExplainTests {
             let broken = alice.follow(target: bob.userid, timestamp: now, requestKey: alice.mainKey)
                 .replacing("sign_content", with: other["sign_content"]!).replacing("did_signature", with: other["did_signature"]!)
             let captured = JSONWriter.object([
-                ("headers", .raw(String(decoding: JSONWriter.object([
-                    ("Web3MQ-Request-Pubkey", .string(broken.headers.requestPubkey)), ("DIDKEY", .string(broken.headers.didkey)),
-                ]), as: UTF8.self))),
+                (
+                    "headers",
+                    .raw(
+                        String(
+                            decoding: JSONWriter.object([
+                                ("Web3MQ-Request-Pubkey", .string(broken.headers.requestPubkey)),
+                                ("DIDKEY", .string(broken.headers.didkey)),
+                            ]), as: UTF8.self))
+                ),
                 ("body", .string(String(decoding: broken.body, as: UTF8.self))),
             ])
             try Data(captured).write(to: URL(fileURLWithPath: directory + "/broken.json"))
@@ -112,16 +127,33 @@ struct CLIAuditTests {
                 for identity in [alice, bob, carol] { #expect(try await service.register(identity).code == 0) }
                 let session = Ed25519KeyPair.generate()
                 let now = service.clock.now
-                #expect(try await service.send(Routes.login, alice.login(sessionKey: session, expiresAt: now + 3_600_000, timestamp: now)).code == 0)
-                #expect(try await service.send(Routes.follow, alice.follow(target: bob.userid, timestamp: now, requestKey: session, withUserSignature: true)).code == 0)
-                #expect(try await service.send(Routes.follow, alice.follow(target: carol.userid, timestamp: now, requestKey: alice.mainKey)).code == 0)
-                #expect(try await service.send(Routes.follow, bob.follow(target: alice.userid, timestamp: now, requestKey: bob.mainKey)).code == 0)
-                #expect(try await service.send(Routes.follow, alice.follow(target: bob.userid, action: "cancel", timestamp: now + 1, requestKey: session)).code == 0)
+                #expect(
+                    try await service.send(
+                        Routes.login, alice.login(sessionKey: session, expiresAt: now + 3_600_000, timestamp: now)
+                    ).code == 0)
+                #expect(
+                    try await service.send(
+                        Routes.follow,
+                        alice.follow(target: bob.userid, timestamp: now, requestKey: session, withUserSignature: true)
+                    ).code == 0)
+                #expect(
+                    try await service.send(
+                        Routes.follow, alice.follow(target: carol.userid, timestamp: now, requestKey: alice.mainKey)
+                    ).code == 0)
+                #expect(
+                    try await service.send(
+                        Routes.follow, bob.follow(target: alice.userid, timestamp: now, requestKey: bob.mainKey)
+                    ).code == 0)
+                #expect(
+                    try await service.send(
+                        Routes.follow, alice.follow(target: bob.userid, action: "cancel", timestamp: now + 1, requestKey: session)
+                    ).code == 0)
                 let head = try await service.client.executeRequest(uri: "/api/audit/head", method: .get, headers: [:], body: nil)
                 try Data(head.body.readableBytesView).write(to: URL(fileURLWithPath: directory + "/head.json"))
                 var fields = HTTPFields()
                 fields[.authorization] = "Bearer token"
-                let export = try await service.client.executeRequest(uri: "/api/audit/export", method: .get, headers: fields, body: nil)
+                let export = try await service.client.executeRequest(
+                    uri: "/api/audit/export", method: .get, headers: fields, body: nil)
                 try Data(export.body.readableBytesView).write(to: URL(fileURLWithPath: directory + "/http.jsonl"))
                 try await body(directory, database)
             }
@@ -142,7 +174,9 @@ struct CLIAuditTests {
             #expect(verify.text.contains("OK: 8 entries verified, seq 1 to 8"))
             #expect(verify.text.contains("keys and registrations replayed from seq 1"))
 
-            let after = await runCLI(["audit", "export", "--db", database, "--after-seq", "5", "--out", directory + "/tail.jsonl"])
+            let after = await runCLI([
+                "audit", "export", "--db", database, "--after-seq", "5", "--out", directory + "/tail.jsonl",
+            ])
             #expect(after.exitCode == 0)
             let tail = await runCLI(["audit", "verify", directory + "/tail.jsonl", "--json"])
             #expect(tail.exitCode == 0, "\(tail)")
@@ -204,9 +238,11 @@ struct CLIAuditTests {
             var entry = try AuditLogVerifier.entry(from: Array(line.utf8))
             if offset == 0 { change(&entry) }
             entry.prevHash = previous
-            entry.hash = AuditChain.hash(
-                prevHash: previous, seq: entry.seq, kind: entry.kind, receivedAt: entry.receivedAt,
-                requestPubkey: entry.requestPubkey, didkey: entry.didkey, body: entry.body).bytes
+            entry.hash =
+                AuditChain.hash(
+                    prevHash: previous, seq: entry.seq, kind: entry.kind, receivedAt: entry.receivedAt,
+                    requestPubkey: entry.requestPubkey, didkey: entry.didkey, body: entry.body
+                ).bytes
             previous = entry.hash
             result.append(String(decoding: AuditExportLine.bytes(entry).dropLast(), as: UTF8.self))
         }
@@ -240,13 +276,16 @@ struct CLIAuditTests {
             }
             let signatureRun = try await verify(forged, directory)
             #expect(signatureRun.exitCode == 1)
-            #expect(signatureRun.text.contains("seq 7 (line 7): did_signature does not recover to the did address"), "\(signatureRun)")
+            #expect(
+                signatureRun.text.contains("seq 7 (line 7): did_signature does not recover to the did address"), "\(signatureRun)"
+            )
 
             // A head signed by another key does not verify.
             var head = try String(contentsOfFile: directory + "/head.json", encoding: .utf8)
             let pubkey = try #require(head.range(of: "\"server_pubkey\":\""))
-            head.replaceSubrange(pubkey.upperBound..<head.index(pubkey.upperBound, offsetBy: 64),
-                                 with: Hex.encode(Ed25519KeyPair.generate().publicKey.rawRepresentation))
+            head.replaceSubrange(
+                pubkey.upperBound..<head.index(pubkey.upperBound, offsetBy: 64),
+                with: Hex.encode(Ed25519KeyPair.generate().publicKey.rawRepresentation))
             try Data(head.utf8).write(to: URL(fileURLWithPath: directory + "/head.json"))
             let headRun = try await verify(lines, directory, head: true)
             #expect(headRun.exitCode == 1)

@@ -62,11 +62,13 @@ struct CLIClientTests {
         }
     }
 
-    @Test("usage errors exit with 2", arguments: [
-        ["follow"], ["no-such-command"], ["batch", "--identity", "x.json"],
-        ["batch"] + (0...20).map { "user:\($0)" }, ["gen-load", "--users", "1", "--out", "x"],
-        ["login", "--hours", "0"], ["audit", "export"],
-    ])
+    @Test(
+        "usage errors exit with 2",
+        arguments: [
+            ["follow"], ["no-such-command"], ["batch", "--identity", "x.json"],
+            ["batch"] + (0...20).map { "user:\($0)" }, ["gen-load", "--users", "1", "--out", "x"],
+            ["login", "--hours", "0"], ["audit", "export"],
+        ])
     func usage(_ arguments: [String]) async {
         let run = await runCLI(arguments)
         #expect(run.exitCode == 2, "\(arguments): \(run)")
@@ -98,10 +100,12 @@ struct CLIClientTests {
             try await TestService.run(live: true) { service in
                 let server = ["--server", service.baseURL]
                 func cli(_ arguments: [String]) async -> CLIRun { await runCLI(arguments + server) }
-                let aliceID = TestIdentity(seed: "alice"), bobID = TestIdentity(seed: "bob"), carolID = TestIdentity(seed: "carol")
+                let aliceID = TestIdentity(seed: "alice"), bobID = TestIdentity(seed: "bob"),
+                    carolID = TestIdentity(seed: "carol")
 
                 #expect(await cli(["register", "-i", alice]).exitCode == 0)
-                #expect(await cli(["register", "-i", bob, "--layout", "unindented", "--address-form", "checksummed"]).exitCode == 0)
+                #expect(
+                    await cli(["register", "-i", bob, "--layout", "unindented", "--address-form", "checksummed"]).exitCode == 0)
                 #expect(await cli(["register", "-i", carol, "--signature-form", "compact"]).exitCode == 0)
                 #expect(try service.store.user(aliceID.userid) != nil)
 
@@ -131,8 +135,10 @@ struct CLIClientTests {
 
                 // Every layout of section 5 reproduces a client the service accepts.
                 for (index, layout) in SignContentLayout.allCases.enumerated() {
-                    let run = await cli([index % 2 == 0 ? "follow" : "unfollow", "-i", bob, carol, "--layout", layout.rawValue,
-                                         "--issued-at", IssuedAt.Layout.allCases[index % 3].rawValue])
+                    let run = await cli([
+                        index % 2 == 0 ? "follow" : "unfollow", "-i", bob, carol, "--layout", layout.rawValue,
+                        "--issued-at", IssuedAt.Layout.allCases[index % 3].rawValue,
+                    ])
                     #expect(run.exitCode == 0, "\(layout): \(run)")
                 }
 
@@ -156,11 +162,15 @@ struct CLIClientTests {
             #expect(keygen.exitCode == 0, "\(keygen)")
             let aliceID = TestIdentity(starknetSeed: "alice")
             #expect(keygen.text.contains(aliceID.userid) && keygen.text.contains(aliceID.did.canonical), "\(keygen)")
-            #expect(await runCLI(["keygen", "--did-type", "starknet", "--chain-id", "SN_SEPOLIA", "--out", bob, "--seed", "bob"]).exitCode == 0)
+            #expect(
+                await runCLI(["keygen", "--did-type", "starknet", "--chain-id", "SN_SEPOLIA", "--out", bob, "--seed", "bob"])
+                    .exitCode == 0)
             let chosen = await runCLI(["keygen", "--did-type", "starknet", "--account", "0x1234", "--out", random, "--json"])
             #expect(chosen.exitCode == 0 && chosen.text.contains("0x" + String(repeating: "0", count: 60) + "1234"), "\(chosen)")
             #expect(try IdentityFile.load(random).identity().did == .starknet(Felt(0x1234)))
-            #expect(await runCLI(["keygen", "--did-type", "starknet", "--account", "0x0", "--out", directory + "/z.json"]).exitCode == 2)
+            #expect(
+                await runCLI(["keygen", "--did-type", "starknet", "--account", "0x0", "--out", directory + "/z.json"]).exitCode
+                    == 2)
             #expect(await runCLI(["keygen", "--account", "0x1234", "--out", directory + "/e.json"]).exitCode == 2)
 
             try await TestService.run(live: true) { service in

@@ -15,18 +15,21 @@ struct CORSTests {
         "access-control-request-headers": "web3mq-request-pubkey, didkey, content-type",
     ]
 
-    @Test("by default a preflight on an /api/ route is answered 204 for any origin with the signed headers allowed",
-          arguments: ["/api/following/", "/api/user_register_v2/", "/api/audit/export"])
+    @Test(
+        "by default a preflight on an /api/ route is answered 204 for any origin with the signed headers allowed",
+        arguments: ["/api/following/", "/api/user_register_v2/", "/api/audit/export"])
     func defaultPreflight(_ route: String) async throws {
         try await TestService.run { service in
             let exchange = try await service.exchange(route, method: .options, headers: Self.preflight)
             #expect(exchange.status == 204, "\(exchange)")
             #expect(exchange.header("access-control-allow-origin") == "*")
-            let allowedHeaders = Set((exchange.header("access-control-allow-headers") ?? "")
-                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            let allowedHeaders = Set(
+                (exchange.header("access-control-allow-headers") ?? "")
+                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
             #expect(allowedHeaders.isSuperset(of: ["web3mq-request-pubkey", "didkey", "content-type", "authorization"]))
-            let methods = Set((exchange.header("access-control-allow-methods") ?? "")
-                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let methods = Set(
+                (exchange.header("access-control-allow-methods") ?? "")
+                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             #expect(methods == ["GET", "POST", "OPTIONS"])
         }
     }

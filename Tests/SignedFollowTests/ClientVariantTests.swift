@@ -45,17 +45,31 @@ struct ClientVariantTests {
         Variant("UI kit follow", style(.uikit)),
         Variant("UI kit cancel", style(.uikit), "cancel"),
         Variant("` after the date, JS layout", style(.js) { $0.afterDate = "`" }),
-        Variant("`; after the date, CRLF layout", style(.js) { $0.afterDate = "`;"; $0.layout = .crlf }),
+        Variant(
+            "`; after the date, CRLF layout",
+            style(.js) {
+                $0.afterDate = "`;"; $0.layout = .crlf
+            }),
         Variant("an empty wallet word alone", style(.js) { $0.followWalletWord = "" }),
-        Variant("a URI line of 1,500 bytes", style(.uikit) { $0.followURI = "https://dapp.example/" + String(repeating: "p", count: 1479) }),
+        Variant(
+            "a URI line of 1,500 bytes",
+            style(.uikit) { $0.followURI = "https://dapp.example/" + String(repeating: "p", count: 1479) }),
         Variant("nonce over unfollow for a body cancel", style(.js) { $0.nonceSpelling = .iOS }, "cancel"),
         Variant("nonce over FollowAction.follow at the body's timestamp", style(.js) { $0.nonceSpelling = .dart }),
         Variant("nonce 1 ms early", style(.dart) { $0.nonceDelayMilliseconds = 1 }),
         Variant("nonce 59,999 ms early", style(.dart) { $0.nonceDelayMilliseconds = 59_999 }),
         Variant("nonce 120,000 ms early (the bound)", style(.flutter) { $0.nonceDelayMilliseconds = 120_000 }),
         Variant("nonce early over the plain action word", style(.js) { $0.nonceDelayMilliseconds = 7_000 }, "cancel"),
-        Variant("Dart follow dated in +05:45 (Nepal)", style(.dart) { $0.zoneOffsetMinutes = 345; $0.nonceDelayMilliseconds = 40_000 }),
-        Variant("Dart follow dated in -09:30 (Marquesas)", style(.dart) { $0.zoneOffsetMinutes = -570; $0.nonceDelayMilliseconds = 90_000 }),
+        Variant(
+            "Dart follow dated in +05:45 (Nepal)",
+            style(.dart) {
+                $0.zoneOffsetMinutes = 345; $0.nonceDelayMilliseconds = 40_000
+            }),
+        Variant(
+            "Dart follow dated in -09:30 (Marquesas)",
+            style(.dart) {
+                $0.zoneOffsetMinutes = -570; $0.nonceDelayMilliseconds = 90_000
+            }),
     ]
 
     /// Registers alice and bob at `now` and, for a cancel, has alice follow bob 200 s earlier.
@@ -72,11 +86,15 @@ struct ClientVariantTests {
     @Test("each variant answers 0 and leaves the pair as the JS layout signed at the nonce's time would", arguments: variants)
     func accepted(_ variant: Variant) async throws {
         let signedAt = Self.now - variant.style.nonceDelayMilliseconds
-        let state = try await Self.stateAfter(Self.alice.follow(
-            target: Self.bob.userid, action: variant.action, timestamp: Self.now, requestKey: Self.alice.mainKey, style: variant.style),
+        let state = try await Self.stateAfter(
+            Self.alice.follow(
+                target: Self.bob.userid, action: variant.action, timestamp: Self.now, requestKey: Self.alice.mainKey,
+                style: variant.style),
             action: variant.action)
-        let js = try await Self.stateAfter(Self.alice.follow(
-            target: Self.bob.userid, action: variant.action, timestamp: signedAt, requestKey: Self.alice.mainKey), action: variant.action)
+        let js = try await Self.stateAfter(
+            Self.alice.follow(
+                target: Self.bob.userid, action: variant.action, timestamp: signedAt, requestKey: Self.alice.mainKey),
+            action: variant.action)
         #expect(state.pair == js.pair, "\(variant.name)")
         #expect(state.counts == js.counts)
         #expect(state.pair?.latestTimestamp == signedAt)
@@ -108,7 +126,9 @@ struct ClientVariantTests {
     }
 
     /// Alice's `action` of `target` at `now` in `style`.
-    static func follow(_ style: ClientStyle = ClientStyle(), action: String = "follow", target: String = bob.userid) -> SignedRequest {
+    static func follow(
+        _ style: ClientStyle = ClientStyle(), action: String = "follow", target: String = bob.userid
+    ) -> SignedRequest {
         alice.follow(target: target, action: action, timestamp: now, requestKey: alice.mainKey, style: style)
     }
 
@@ -120,8 +140,10 @@ struct ClientVariantTests {
     }
 
     /// `request` with its Nonce line over these fields, signed again.
-    static func withNonce(_ request: SignedRequest, userid: String = alice.userid, word: String, target: String = bob.userid,
-                          at timestamp: Int64 = now) -> SignedRequest {
+    static func withNonce(
+        _ request: SignedRequest, userid: String = alice.userid, word: String, target: String = bob.userid,
+        at timestamp: Int64 = now
+    ) -> SignedRequest {
         let nonce = SignedDigests.followNonce(userid: userid, action: word, targetUserid: target, timestamp: timestamp)
         return edited(request) { text in
             let start = text.range(of: "Nonce: ")!.upperBound
@@ -138,29 +160,52 @@ struct ClientVariantTests {
         }
         cases += [
             NearMiss(40101, "URI line before For follow signature") {
-                edited(follow()) { $0.replacingOccurrences(of: "For follow signature", with: "URI: https://a.example\n    For follow signature") }
+                edited(follow()) {
+                    $0.replacingOccurrences(of: "For follow signature", with: "URI: https://a.example\n    For follow signature")
+                }
             },
             NearMiss(40101, "URI line after the Nonce line") {
-                edited(follow()) { $0.replacingOccurrences(of: "\n    Issued At", with: "\n    URI: https://a.example\n    Issued At") }
+                edited(follow()) {
+                    $0.replacingOccurrences(of: "\n    Issued At", with: "\n    URI: https://a.example\n    Issued At")
+                }
             },
             NearMiss(40101, "URI line after Issued At") { edited(follow(style(.uikit))) { $0 + "\n    URI: https://a.example" } },
-            NearMiss(40101, "two URI lines") { follow(style(.uikit) { $0.followURI = "https://a.example\nURI: https://b.example" }) },
+            NearMiss(40101, "two URI lines") {
+                follow(style(.uikit) { $0.followURI = "https://a.example\nURI: https://b.example" })
+            },
             NearMiss(40101, "URI: with nothing after it") { follow(style(.uikit) { $0.followURI = "" }) },
             NearMiss(40102, "residue on the Nonce line") {
                 edited(follow(style(.ios))) { $0.replacingOccurrences(of: "\nIssued At", with: "`;\nIssued At") }
             },
-            NearMiss(40102, "nonce over another target, iOS cancel") { withNonce(follow(style(.ios), action: "cancel"), word: "unfollow", target: carol.userid) },
-            NearMiss(40102, "nonce over another userid, Dart") { withNonce(follow(style(.dart)), userid: carol.userid, word: "FollowAction.follow") },
-            NearMiss(40102, "nonce over the userid in upper case") { withNonce(follow(), userid: alice.userid.uppercased(), word: "follow") },
-            NearMiss(40102, "nonce over the target in upper case") { withNonce(follow(), word: "follow", target: bob.userid.uppercased()) },
+            NearMiss(40102, "nonce over another target, iOS cancel") {
+                withNonce(follow(style(.ios), action: "cancel"), word: "unfollow", target: carol.userid)
+            },
+            NearMiss(40102, "nonce over another userid, Dart") {
+                withNonce(follow(style(.dart)), userid: carol.userid, word: "FollowAction.follow")
+            },
+            NearMiss(40102, "nonce over the userid in upper case") {
+                withNonce(follow(), userid: alice.userid.uppercased(), word: "follow")
+            },
+            NearMiss(40102, "nonce over the target in upper case") {
+                withNonce(follow(), word: "follow", target: bob.userid.uppercased())
+            },
             NearMiss(40102, "nonce over follow for a cancel") { withNonce(follow(action: "cancel"), word: "follow") },
-            NearMiss(40102, "nonce over FollowAction.follow for a cancel") { withNonce(follow(action: "cancel"), word: "FollowAction.follow") },
-            NearMiss(40102, "nonce over FollowAction.unfollow for a follow") { withNonce(follow(), word: "FollowAction.unfollow") },
+            NearMiss(40102, "nonce over FollowAction.follow for a cancel") {
+                withNonce(follow(action: "cancel"), word: "FollowAction.follow")
+            },
+            NearMiss(40102, "nonce over FollowAction.unfollow for a follow") {
+                withNonce(follow(), word: "FollowAction.unfollow")
+            },
             NearMiss(40102, "nonce over Follow") { withNonce(follow(), word: "Follow") },
             NearMiss(40102, "nonce over a timestamp 1 ms later") { withNonce(follow(), word: "follow", at: now + 1) },
-            NearMiss(40102, "nonce over a timestamp 120,001 ms earlier") { follow(style(.dart) { $0.nonceDelayMilliseconds = 120_001 }) },
+            NearMiss(40102, "nonce over a timestamp 120,001 ms earlier") {
+                follow(style(.dart) { $0.nonceDelayMilliseconds = 120_001 })
+            },
             NearMiss(40102, "nonce 30 s early, Issued At in a +00:07 zone (minute off by 7)") {
-                follow(style(.dart) { $0.nonceDelayMilliseconds = 30_000; $0.zoneOffsetMinutes = 7 })
+                follow(
+                    style(.dart) {
+                        $0.nonceDelayMilliseconds = 30_000; $0.zoneOffsetMinutes = 7
+                    })
             },
         ]
         return cases
@@ -170,8 +215,9 @@ struct ClientVariantTests {
     /// that does not parse, and two that are searched for in vain). Each vain search costs
     /// seconds of a debug build's CPU, which the HTTP tests above already spend once each.
     static let toolNearMisses = nearMisses.filter { testCase in
-        testCase.code == 40101 || ["residue on the Nonce line", "nonce over Follow", "nonce over a timestamp 1 ms later"]
-            .contains(testCase.name)
+        testCase.code == 40101
+            || ["residue on the Nonce line", "nonce over Follow", "nonce over a timestamp 1 ms later"]
+                .contains(testCase.name)
     }
 
     @Test("each near miss answers its code and status and changes nothing", arguments: nearMisses)
@@ -220,7 +266,8 @@ struct ClientVariantTests {
             let items = zip(targets, ClientPreset.allCases).map { target, client in
                 Self.follow(ClientStyle(client: client), target: target.userid).body
             }
-            let answer = try await service.send(Routes.batch, body: BatchAndLimitTests.batchBody(items), headers: Self.follow().headers)
+            let answer = try await service.send(
+                Routes.batch, body: BatchAndLimitTests.batchBody(items), headers: Self.follow().headers)
             let results = try #require(answer.data?["results"] as? [[String: Any]])
             #expect(results.map { $0["code"] as? Int } == Array(repeating: 0, count: 5), "\(results)")
             #expect(try service.store.counts().followingEdges == 5)

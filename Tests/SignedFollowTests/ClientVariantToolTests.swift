@@ -34,7 +34,9 @@ struct ClientVariantToolTests {
         }
         for testCase in ClientVariantTests.toolNearMisses {
             let explanation = await Self.explained(testCase.make())
-            #expect(explanation.verdict?.code.rawValue == testCase.code, "\(testCase.name): \(String(describing: explanation.verdict))")
+            #expect(
+                explanation.verdict?.code.rawValue == testCase.code,
+                "\(testCase.name): \(String(describing: explanation.verdict))")
             #expect(explanation.client == nil)
             guard case .failed(let error)? = explanation.checks.first(where: { $0.number == 5 })?.outcome else {
                 Issue.record("\(testCase.name): check 5 did not fail")
@@ -42,7 +44,7 @@ struct ClientVariantToolTests {
             }
             #expect(error.code.rawValue == testCase.code)
         }
-            }
+    }
 
     /// `request` explained at the tests' clock, on a thread of its own: a vain nonce search
     /// holds a debug build's core for seconds, which must not stall the cooperative pool
@@ -68,8 +70,10 @@ struct ClientVariantToolTests {
             }
             var fields = HTTPFields()
             fields[.authorization] = "Bearer token"
-            let export = try await service.client.executeRequest(uri: "/api/audit/export", method: .get, headers: fields, body: nil)
-            let lines = String(decoding: Data(export.body.readableBytesView), as: UTF8.self).split(separator: "\n").map(String.init)
+            let export = try await service.client.executeRequest(
+                uri: "/api/audit/export", method: .get, headers: fields, body: nil)
+            let lines = String(decoding: Data(export.body.readableBytesView), as: UTF8.self).split(separator: "\n").map(
+                String.init)
             #expect(lines.count == 7 + 10)
             #expect(await offPool { Self.verified(lines) } == nil)
 
@@ -113,10 +117,13 @@ struct ClientVariantToolTests {
                     let option = client.rawValue.count % 2 == 0 ? "--client" : "--layout"
                     let followed = await cli(["follow", "-i", alice, target.userid, option, client.rawValue])
                     #expect(followed.exitCode == 0, "\(client): \(followed)")
-                    let unfollowed = await cli(["unfollow", "-i", alice, target.userid, "--client", client.rawValue, "--nonce-delay-ms", "0"])
+                    let unfollowed = await cli([
+                        "unfollow", "-i", alice, target.userid, "--client", client.rawValue, "--nonce-delay-ms", "0",
+                    ])
                     #expect(unfollowed.exitCode == 0, "\(client): \(unfollowed)")
                 }
-                #expect(await cli(["follow", "-i", alice, targets[0].userid, "--client", "ios", "--layout", "dart"]).exitCode == 2)
+                #expect(
+                    await cli(["follow", "-i", alice, targets[0].userid, "--client", "ios", "--layout", "dart"]).exitCode == 2)
                 #expect(await cli(["follow", "-i", alice, targets[0].userid, "--nonce-delay-ms", "120001"]).exitCode == 2)
             }
             for (client, variant) in Self.expectedClients {

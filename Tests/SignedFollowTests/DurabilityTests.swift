@@ -22,10 +22,15 @@ struct DurabilityTests {
             let key = Self.alice.mainKey, bob = Self.bob.userid, t = service.clock.now
             let oldFollow = Self.alice.follow(target: bob, timestamp: t - 20, requestKey: key)
             #expect(try await service.send(Routes.follow, oldFollow).code == 0)
-            #expect(try await service.send(Routes.follow, Self.alice.follow(target: bob, action: "cancel", timestamp: t - 10, requestKey: key)).code == 0)
-            #expect(try await service.send(Routes.follow, Self.alice.follow(target: bob, timestamp: t, requestKey: key)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow, Self.alice.follow(target: bob, action: "cancel", timestamp: t - 10, requestKey: key)
+                ).code == 0)
+            #expect(
+                try await service.send(Routes.follow, Self.alice.follow(target: bob, timestamp: t, requestKey: key)).code == 0)
             let before = try service.store.counts()
-            let olderCancel = try await service.send(Routes.follow, Self.alice.follow(target: bob, action: "cancel", timestamp: t - 5, requestKey: key))
+            let olderCancel = try await service.send(
+                Routes.follow, Self.alice.follow(target: bob, action: "cancel", timestamp: t - 5, requestKey: key))
             #expect(olderCancel.code == 40901, "\(olderCancel)")
             let replay = try await service.send(Routes.follow, oldFollow)
             #expect(replay.code == 0 && replay.msg == "already applied", "\(replay)")
@@ -41,12 +46,20 @@ struct DurabilityTests {
             try await service.register(Self.bob)
             let session = Ed25519KeyPair.generate()
             let expiry = service.clock.now + 60_000
-            #expect(try await service.send(Routes.login, Self.alice.login(sessionKey: session, expiresAt: expiry, timestamp: service.clock.now)).code == 0)
-            #expect(try await service.send(Routes.follow, Self.alice.follow(target: Self.bob.userid, timestamp: service.clock.now, requestKey: session)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.login, Self.alice.login(sessionKey: session, expiresAt: expiry, timestamp: service.clock.now)
+                ).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow, Self.alice.follow(target: Self.bob.userid, timestamp: service.clock.now, requestKey: session)
+                ).code == 0)
             service.clock.set(expiry + 1)
             let before = try service.store.counts()
-            let expired = try await service.send(Routes.follow, Self.alice.follow(
-                target: Self.bob.userid, action: "cancel", timestamp: service.clock.now, requestKey: session))
+            let expired = try await service.send(
+                Routes.follow,
+                Self.alice.follow(
+                    target: Self.bob.userid, action: "cancel", timestamp: service.clock.now, requestKey: session))
             #expect(expired.code == 40302 && expired.status == 403, "\(expired)")
             #expect(try service.store.counts() == before)
         }
@@ -80,23 +93,38 @@ struct DurabilityTests {
             #expect(try await service.register(Self.alice).code == 0)
             #expect(try await service.register(Self.bob).code == 0)
             let expiry = service.clock.now + 3_600_000
-            #expect(try await service.send(Routes.login, Self.alice.login(sessionKey: session, expiresAt: expiry, timestamp: service.clock.now)).code == 0)
-            #expect(try await service.send(Routes.login, Self.bob.login(sessionKey: revoked, expiresAt: expiry, timestamp: service.clock.now)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.login, Self.alice.login(sessionKey: session, expiresAt: expiry, timestamp: service.clock.now)
+                ).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.login, Self.bob.login(sessionKey: revoked, expiresAt: expiry, timestamp: service.clock.now)
+                ).code == 0)
             service.clock.advance(by: 1000)
             #expect(try await service.register(rotatedBob).code == 0)  // revokes bob's session
         }
         try await TestService.run(databasePath: path) { (service: TestService) async throws in
-            let withSession = try await service.send(Routes.follow, Self.alice.follow(
-                target: Self.bob.userid, timestamp: service.clock.now, requestKey: session))
+            let withSession = try await service.send(
+                Routes.follow,
+                Self.alice.follow(
+                    target: Self.bob.userid, timestamp: service.clock.now, requestKey: session))
             #expect(withSession.code == 0, "\(withSession)")
-            let withRevoked = try await service.send(Routes.follow, Self.bob.follow(
-                target: Self.alice.userid, timestamp: service.clock.now, requestKey: revoked))
+            let withRevoked = try await service.send(
+                Routes.follow,
+                Self.bob.follow(
+                    target: Self.alice.userid, timestamp: service.clock.now, requestKey: revoked))
             #expect(withRevoked.code == 40302, "\(withRevoked)")
-            let withRotated = try await service.send(Routes.follow, rotatedBob.follow(
-                target: Self.alice.userid, timestamp: service.clock.now, requestKey: rotatedBob.mainKey))
+            let withRotated = try await service.send(
+                Routes.follow,
+                rotatedBob.follow(
+                    target: Self.alice.userid, timestamp: service.clock.now, requestKey: rotatedBob.mainKey))
             #expect(withRotated.code == 0, "\(withRotated)")
-            let conflict = try await service.send(Routes.register, TestIdentity(
-                wallet: Self.alice.wallet, mainKey: .generate(), userid: "user:alice-again").registration(timestamp: service.clock.now))
+            let conflict = try await service.send(
+                Routes.register,
+                TestIdentity(
+                    wallet: Self.alice.wallet, mainKey: .generate(), userid: "user:alice-again"
+                ).registration(timestamp: service.clock.now))
             #expect(conflict.code == 40902, "\(conflict)")
         }
     }
@@ -111,11 +139,15 @@ struct DurabilityTests {
                 for follower in users {
                     for target in users where target.userid != follower.userid {
                         group.addTask {
-                            let answer = try await service.send(Routes.follow, follower.follow(
-                                target: target.userid, timestamp: service.clock.now, requestKey: follower.mainKey))
+                            let answer = try await service.send(
+                                Routes.follow,
+                                follower.follow(
+                                    target: target.userid, timestamp: service.clock.now, requestKey: follower.mainKey))
                             guard answer.code == 0 else { return nil }
                             // Acknowledged means committed: a fresh read already sees it.
-                            #expect(try service.store.pairState(userid: follower.userid, targetUserid: target.userid)?.following == true)
+                            #expect(
+                                try service.store.pairState(userid: follower.userid, targetUserid: target.userid)?.following
+                                    == true)
                             return (follower.userid, target.userid)
                         }
                     }
@@ -136,8 +168,11 @@ struct DurabilityTests {
                 for follower in users {
                     for target in users where target.userid != follower.userid {
                         group.addTask {
-                            try await service.send(Routes.follow, follower.follow(
-                                target: target.userid, timestamp: service.clock.now, requestKey: follower.mainKey)).code
+                            try await service.send(
+                                Routes.follow,
+                                follower.follow(
+                                    target: target.userid, timestamp: service.clock.now, requestKey: follower.mainKey)
+                            ).code
                         }
                     }
                 }

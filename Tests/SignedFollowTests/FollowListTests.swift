@@ -74,26 +74,34 @@ final class FollowListTests: Sendable {
                 #expect(paged == whole.entries.map(\.user.userid), "\(moment): pages of \(kind) of \(user)")
             }
             let stats = try #require(try store.followStats(of: Self.userid(user)))
-            #expect(stats == FollowStats(
-                following: model.list(.following, of: user, users: users).count,
-                followers: model.list(.followers, of: user, users: users).count,
-                followEach: model.list(.followEach, of: user, users: users).count), "\(moment): stats of \(user)")
+            #expect(
+                stats
+                    == FollowStats(
+                        following: model.list(.following, of: user, users: users).count,
+                        followers: model.list(.followers, of: user, users: users).count,
+                        followEach: model.list(.followEach, of: user, users: users).count), "\(moment): stats of \(user)")
             // The status of every pair, both ways in one read (a user with itself included).
             for other in 0..<users {
                 let forward = model.follows[GraphModel.Pair(user: user, target: other)]
                 let backward = model.follows[GraphModel.Pair(user: other, target: user)]
-                #expect(try store.followStatus(userid: Self.userid(user), targetUserid: Self.userid(other)) == FollowStatus(
-                    isFollowing: forward != nil, isFollowedBy: backward != nil, followedAt: forward),
+                #expect(
+                    try store.followStatus(userid: Self.userid(user), targetUserid: Self.userid(other))
+                        == FollowStatus(
+                            isFollowing: forward != nil, isFollowedBy: backward != nil, followedAt: forward),
                     "\(moment): status of \(user) toward \(other)")
             }
         }
     }
 
-    @Test("lists, totals, stats and pair statuses match the graph while pairs are pending, after materialising all or a few users' pairs, and after reopening")
+    @Test(
+        "lists, totals, stats and pair statuses match the graph while pairs are pending, after materialising all or a few users' pairs, and after reopening"
+    )
     func listsMatchModel() throws {
         let users = 9
         var store = try FollowStore(path: path, logger: storeTestLogger)
-        for user in 0..<users { #expect(try store.apply(.register(StoreFixture.registration(Self.userid(user)))) == .applied(following: nil)) }
+        for user in 0..<users {
+            #expect(try store.apply(.register(StoreFixture.registration(Self.userid(user)))) == .applied(following: nil))
+        }
         var model = GraphModel()
         var random = SeededRandom(seed: 0x5EED)
         var timestamp: Int64 = 10_000
@@ -109,9 +117,10 @@ final class FollowListTests: Sendable {
                 let pair = GraphModel.Pair(user: user, target: target)
                 if Int.random(in: 0..<4, using: &random) != 0 || latest[pair] == timestamp { timestamp += 1 }
                 latest[pair] = timestamp
-                writes.append(follow
-                    ? .follow(Self.userid(user), Self.userid(target), at: timestamp)
-                    : .cancel(Self.userid(user), Self.userid(target), at: timestamp))
+                writes.append(
+                    follow
+                        ? .follow(Self.userid(user), Self.userid(target), at: timestamp)
+                        : .cancel(Self.userid(user), Self.userid(target), at: timestamp))
                 model.apply(user: user, target: target, follow: follow, at: timestamp)
             }
             let outcomes = try store.apply(writes)
@@ -167,9 +176,10 @@ final class FollowListTests: Sendable {
         #expect(try store.apply(.follow("user:a", "user:c", at: 13)) == .applied(following: true))
         #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .alreadyApplied)
         // Within one transaction: a cancel makes room for the follow after it, not before it.
-        #expect(try store.apply([
-            .follow("user:a", "user:e", at: 14), .cancel("user:a", "user:b", at: 15), .follow("user:a", "user:d", at: 16),
-        ]) == [.followingLimitReached, .applied(following: false), .applied(following: true)])
+        #expect(
+            try store.apply([
+                .follow("user:a", "user:e", at: 14), .cancel("user:a", "user:b", at: 15), .follow("user:a", "user:d", at: 16),
+            ]) == [.followingLimitReached, .applied(following: false), .applied(following: true)])
         // Other users are not affected.
         #expect(try store.apply(.follow("user:b", "user:a", at: 17)) == .applied(following: true))
         try store.materializePairs()

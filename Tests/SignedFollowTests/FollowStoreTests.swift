@@ -26,9 +26,11 @@ final class FollowStoreTests: Sendable {
     func freshFileMigrates() throws {
         #expect(try store.pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3"])
         let tables = try store.pool.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name
-                """)
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' ORDER BY name
+                    """)
         }
         #expect(tables == ["audit_log", "follow_pairs", "follow_pairs_progress", "server_key", "session_keys", "users"])
         let indexes = try store.pool.read { db in try db.indexes(on: "follow_pairs").map(\.name) }
@@ -41,8 +43,10 @@ final class FollowStoreTests: Sendable {
             #expect(row[1] as Int == 2)  // FULL
             #expect(row[2] as Int == 1)
         }
-        #expect(try store.counts() == StoreCounts(
-            users: 0, sessionKeys: 0, followPairs: 0, followingEdges: 0, appliedNonces: 0, auditEntries: 0))
+        #expect(
+            try store.counts()
+                == StoreCounts(
+                    users: 0, sessionKeys: 0, followPairs: 0, followingEdges: 0, appliedNonces: 0, auditEntries: 0))
         #expect(try store.auditHead() == nil)
     }
 
@@ -85,9 +89,11 @@ final class FollowStoreTests: Sendable {
     func registerNewUser() throws {
         let alice = StoreFixture.registration("user:alice", timestamp: 1_000)
         #expect(try store.apply(.register(alice)) == .applied(following: nil))
-        #expect(try store.user("user:alice") == StoredUser(
-            userid: "user:alice", didType: "eth", didValue: alice.didValue, mainPubkey: alice.mainPubkey,
-            registeredTimestamp: 1_000))
+        #expect(
+            try store.user("user:alice")
+                == StoredUser(
+                    userid: "user:alice", didType: "eth", didValue: alice.didValue, mainPubkey: alice.mainPubkey,
+                    registeredTimestamp: 1_000))
         #expect(try store.userid(forDidType: "eth", didValue: alice.didValue) == "user:alice")
         #expect(try store.isRegistered("user:alice"))
         #expect(try !store.isRegistered("user:bob"))
@@ -191,11 +197,13 @@ final class FollowStoreTests: Sendable {
     func followThenCancel() throws {
         try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
         #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .applied(following: true))
-        #expect(try store.pair("user:a", "user:b")
-            == PairState(following: true, latestTimestamp: 10, latestIsCancel: false, followedAt: 10))
+        #expect(
+            try store.pair("user:a", "user:b")
+                == PairState(following: true, latestTimestamp: 10, latestIsCancel: false, followedAt: 10))
         #expect(try store.apply(.cancel("user:a", "user:b", at: 20)) == .applied(following: false))
-        #expect(try store.pair("user:a", "user:b")
-            == PairState(following: false, latestTimestamp: 20, latestIsCancel: true, followedAt: nil))
+        #expect(
+            try store.pair("user:a", "user:b")
+                == PairState(following: false, latestTimestamp: 20, latestIsCancel: true, followedAt: nil))
         #expect(try store.pair("user:b", "user:a") == nil)
         #expect(try store.auditEntries(afterSeq: 2, limit: 10).map(\.kind) == ["follow", "cancel"])
     }
@@ -247,8 +255,9 @@ final class FollowStoreTests: Sendable {
         _ = try store.apply([.follow("user:a", "user:b", at: 10)])
         let before = try store.counts()
         #expect(try store.apply(.follow("user:a", "user:b", at: 30)) == .applied(following: true))
-        #expect(try store.pair("user:a", "user:b")
-            == PairState(following: true, latestTimestamp: 30, latestIsCancel: false, followedAt: 10))
+        #expect(
+            try store.pair("user:a", "user:b")
+                == PairState(following: true, latestTimestamp: 30, latestIsCancel: false, followedAt: 10))
         let after = try store.counts()
         #expect(after.followPairs == before.followPairs && after.followingEdges == before.followingEdges)
         #expect(after.appliedNonces == before.appliedNonces + 1 && after.auditEntries == before.auditEntries + 1)
@@ -258,8 +267,9 @@ final class FollowStoreTests: Sendable {
     func cancelOfNothing() throws {
         try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
         #expect(try store.apply(.cancel("user:a", "user:b", at: 10)) == .applied(following: false))
-        #expect(try store.pair("user:a", "user:b")
-            == PairState(following: false, latestTimestamp: 10, latestIsCancel: true, followedAt: nil))
+        #expect(
+            try store.pair("user:a", "user:b")
+                == PairState(following: false, latestTimestamp: 10, latestIsCancel: true, followedAt: nil))
         #expect(try store.counts().followingEdges == 0)
         #expect(try store.apply(.follow("user:a", "user:b", at: 5)) == .stale)
         #expect(try store.apply(.follow("user:a", "user:b", at: 11)) == .applied(following: true))
@@ -270,10 +280,11 @@ final class FollowStoreTests: Sendable {
     func followUnregistered() throws {
         try StoreFixture.registerUsers(["user:a"], in: store)
         let before = try store.counts()
-        #expect(try store.apply([
-            .follow("user:ghost", "user:a", at: 10),
-            .follow("user:a", "user:ghost", at: 10),
-        ]) == [.userNotRegistered, .targetNotRegistered])
+        #expect(
+            try store.apply([
+                .follow("user:ghost", "user:a", at: 10),
+                .follow("user:a", "user:ghost", at: 10),
+            ]) == [.userNotRegistered, .targetNotRegistered])
         #expect(try store.counts() == before)
     }
 
@@ -295,14 +306,17 @@ final class FollowStoreTests: Sendable {
             .login(StoreFixture.login("user:a", mainPubkey: b.mainPubkey, session: StoreFixture.key())),
             .cancel("user:a", "user:b", at: 30),
         ])
-        #expect(outcomes == [
-            .applied(following: nil), .applied(following: nil), .applied(following: true), .alreadyApplied, .stale,
-            .userNotRegistered, .conflict, .keyNotBound, .applied(following: false),
-        ])
+        #expect(
+            outcomes == [
+                .applied(following: nil), .applied(following: nil), .applied(following: true), .alreadyApplied, .stale,
+                .userNotRegistered, .conflict, .keyNotBound, .applied(following: false),
+            ])
         let kinds = try store.auditEntries(afterSeq: 0, limit: 100).map(\.kind)
         #expect(kinds == ["register", "register", "follow", "cancel"])
-        #expect(try store.counts() == StoreCounts(
-            users: 2, sessionKeys: 0, followPairs: 1, followingEdges: 0, appliedNonces: 4, auditEntries: 4))
+        #expect(
+            try store.counts()
+                == StoreCounts(
+                    users: 2, sessionKeys: 0, followPairs: 1, followingEdges: 0, appliedNonces: 4, auditEntries: 4))
     }
 
     @Test("every audit entry's hash is sha3_256 over the previous hash and its fields, with seq from 1 and no gaps")
@@ -374,10 +388,12 @@ extension FollowStoreTests {
     /// `follow_pairs` and its progress mark, read directly (without the pending pairs).
     func materialized(_ store: FollowStore) throws -> (rows: Int, following: Int, progress: Int64) {
         try store.pool.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT (SELECT count(*) FROM follow_pairs), (SELECT count(*) FROM follow_pairs WHERE following = 1),
-                       (SELECT seq FROM follow_pairs_progress)
-                """)!
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM follow_pairs), (SELECT count(*) FROM follow_pairs WHERE following = 1),
+                           (SELECT seq FROM follow_pairs_progress)
+                    """)!
             return (row[0], row[1], row[2])
         }
     }
@@ -385,12 +401,15 @@ extension FollowStoreTests {
     @Test("a committed follow is seen by pair reads and rules before follow_pairs has it, and after")
     func pendingPairsAreVisible() throws {
         try StoreFixture.registerUsers(["user:a", "user:b", "user:c"], in: store)
-        #expect(try store.apply([.follow("user:a", "user:b", at: 10), .follow("user:a", "user:c", at: 10)])
-            == [.applied(following: true), .applied(following: true)])
+        #expect(
+            try store.apply([.follow("user:a", "user:b", at: 10), .follow("user:a", "user:c", at: 10)])
+                == [.applied(following: true), .applied(following: true)])
         #expect(store.pendingPairCount == 2)
         #expect(try materialized(store).rows == 0)
-        #expect(try store.pair("user:a", "user:b") == PairState(
-            following: true, latestTimestamp: 10, latestIsCancel: false, followedAt: 10))
+        #expect(
+            try store.pair("user:a", "user:b")
+                == PairState(
+                    following: true, latestTimestamp: 10, latestIsCancel: false, followedAt: 10))
         // The rules see the pending state: an older cancel is stale, a replay already applied.
         #expect(try store.apply(.cancel("user:a", "user:b", at: 9)) == .stale)
         #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .alreadyApplied)

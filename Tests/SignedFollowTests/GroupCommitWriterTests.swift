@@ -136,8 +136,10 @@ final class GroupCommitWriterTests: Sendable {
             }
             try await eventually { store.pendingPairCount < 8 }
             let (rows, progress) = try await store.pool.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM follow_pairs")!,
-                 try Int64.fetchOne(db, sql: "SELECT seq FROM follow_pairs_progress")!)
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM follow_pairs")!,
+                    try Int64.fetchOne(db, sql: "SELECT seq FROM follow_pairs_progress")!
+                )
             }
             #expect(rows + store.pendingPairCount == 40)
             // The sweep passed the ten followers more than once: the mark moved past the

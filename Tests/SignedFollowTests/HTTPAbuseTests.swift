@@ -86,7 +86,7 @@ final class RawConnection: @unchecked Sendable {
         guard let end = text.range(of: "\r\n\r\n") else { return false }
         let head = text[..<end.lowerBound].lowercased()
         guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
-              let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+            let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
         else { return true }
         return text[end.upperBound...].utf8.count >= length
     }
@@ -155,21 +155,25 @@ struct HTTPAbuseTests {
         }
     }
 
-    @Test("malformed HTTP is answered with 400 or closed, and the service goes on", arguments: [
-        "GARBAGE\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nBad Header Line\r\n\r\n",
-        "GET /healthz HTTP/9.9\r\n\r\n",
-        "POST /api/following/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n",
-        "POST /api/following/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Long: " + String(repeating: "a", count: 200_000) + "\r\n\r\n",
-        "\u{0}\u{1}\u{2}\u{3}\r\n\r\n",
-    ])
+    @Test(
+        "malformed HTTP is answered with 400 or closed, and the service goes on",
+        arguments: [
+            "GARBAGE\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: localhost\r\nBad Header Line\r\n\r\n",
+            "GET /healthz HTTP/9.9\r\n\r\n",
+            "POST /api/following/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n",
+            "POST /api/following/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Long: " + String(repeating: "a", count: 200_000) + "\r\n\r\n",
+            "\u{0}\u{1}\u{2}\u{3}\r\n\r\n",
+        ])
     func malformed(_ request: String) async throws {
         try await TestService.run(live: true) { service in
             let port = try #require(service.client.port)
             let connection = try RawConnection(port: port, timeout: 3)
             connection.send(request)
-            let answer = await offPool { String(decoding: connection.read(until: RawConnection.holdsWholeResponse), as: UTF8.self) }
+            let answer = await offPool {
+                String(decoding: connection.read(until: RawConnection.holdsWholeResponse), as: UTF8.self)
+            }
             #expect(answer.isEmpty || answer.hasPrefix("HTTP/1.1 4"), "\(answer.prefix(200))")
             let next = try RawConnection(port: port)
             #expect(next.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"))

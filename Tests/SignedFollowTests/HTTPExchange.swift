@@ -37,8 +37,10 @@ extension TestService {
     ) async throws -> HTTPExchange {
         var fields = HTTPFields()
         for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
-        let response = try await client.executeRequest(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(bytes: $0) })
-        return HTTPExchange(status: Int(response.status.code), headers: response.headers, body: Array(response.body.readableBytesView))
+        let response = try await client.executeRequest(
+            uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(bytes: $0) })
+        return HTTPExchange(
+            status: Int(response.status.code), headers: response.headers, body: Array(response.body.readableBytesView))
     }
 
     /// Registers each of `identities` and has the first follow every other one, giving
@@ -50,8 +52,10 @@ extension TestService {
         }
         for target in identities.dropFirst() {
             clock.advance(by: 1)
-            let answer = try await send(Routes.follow, identities[0].follow(
-                target: target.userid, timestamp: clock.now, requestKey: identities[0].mainKey))
+            let answer = try await send(
+                Routes.follow,
+                identities[0].follow(
+                    target: target.userid, timestamp: clock.now, requestKey: identities[0].mainKey))
             guard answer.code == 0 else { throw SmallLogFailure(answer: answer) }
         }
     }
@@ -63,4 +67,3 @@ struct SmallLogFailure: Error, CustomStringConvertible {
     init(answer: Answer) { self.answer = answer.description }
     var description: String { "setting up the log failed: \(answer)" }
 }
-

@@ -54,7 +54,9 @@ struct JSONReaderTests {
 
     @Test("invalid UTF-8 is 40001, in values and in names, short or long")
     func invalidUTF8() {
-        let invalid: [[UInt8]] = [[0xC3], [0x80], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]]
+        let invalid: [[UInt8]] = [
+            [0xC3], [0x80], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
+        ]
         for sequence in invalid {
             for padding in [0, 3, 8, 13] {
                 let text = Array(repeating: UInt8(ascii: "a"), count: padding) + sequence
@@ -116,13 +118,19 @@ struct JSONReaderTests {
         let object = try Self.read(text).get()
         guard case .array(let elements)? = object["k"] else { Issue.record("not an array"); return }
         let bytes = Array(text.utf8)
-        #expect(elements.map { String(decoding: bytes[$0.byteRange], as: UTF8.self) } == ["1", #""a\"b""#, #"{"x":[]}"#, "true", "null"])
+        #expect(
+            elements.map { String(decoding: bytes[$0.byteRange], as: UTF8.self) } == [
+                "1", #""a\"b""#, #"{"x":[]}"#, "true", "null",
+            ])
         #expect(elements[1].value == .string("a\"b"))
     }
 
     @Test("structure errors are 40001")
     func structure() {
-        for body in ["", " ", "[]", "{", "{}x", #"{"a"}"#, #"{"a":}"#, #"{"a":1,}"#, #"{"a":1 "b":2}"#, "{a:1}", #"{"a":tru}"#, #"{"a":nul}"#] {
+        for body in [
+            "", " ", "[]", "{", "{}x", #"{"a"}"#, #"{"a":}"#, #"{"a":1,}"#, #"{"a":1 "b":2}"#, "{a:1}", #"{"a":tru}"#,
+            #"{"a":nul}"#,
+        ] {
             #expect(Self.rejection(body) == 40001, "\(body)")
         }
         #expect(Self.rejection(" {} \n") == nil)

@@ -38,8 +38,9 @@ struct NonceSearchTests {
         #expect(current.candidateRanges == [(minute * 60_000)...(Self.now - 1)])
         #expect(Self.search(at: Self.now, issuedAt: (minute + 15) * 60_000).candidateRanges == current.candidateRanges)
         // Minute m-2: its last 30 s only (120 s reach back to m-2 + 30 s).
-        #expect(Self.search(at: Self.now, issuedAt: (minute - 2) * 60_000).candidateRanges
-            == [(Self.now - 120_000)...((minute - 1) * 60_000 - 1)])
+        #expect(
+            Self.search(at: Self.now, issuedAt: (minute - 2) * 60_000).candidateRanges
+                == [(Self.now - 120_000)...((minute - 1) * 60_000 - 1)])
         // A minute of another class: nothing to search.
         #expect(Self.search(at: Self.now, issuedAt: (minute + 5) * 60_000).worstCaseHashes == 0)
         // Near the epoch the candidates stop at 0.
@@ -48,9 +49,12 @@ struct NonceSearchTests {
 
     @Test("the search finds the nonce at each distance and in each spelling, and counts what it hashed")
     func finds() async {
-        for (delay, word) in [(1, "FollowAction.follow"), (2_500, "follow"), (30_000, "FollowAction.follow"), (120_000, "follow")] as [(Int64, String)] {
+        for (delay, word) in [
+            (1, "FollowAction.follow"), (2_500, "follow"), (30_000, "FollowAction.follow"), (120_000, "follow"),
+        ] as [(Int64, String)] {
             let signedAt = Self.now - delay
-            let nonce = SignedDigests.followNonce(userid: Self.alice.userid, action: word, targetUserid: Self.bob.userid, timestamp: signedAt)
+            let nonce = SignedDigests.followNonce(
+                userid: Self.alice.userid, action: word, targetUserid: Self.bob.userid, timestamp: signedAt)
             let search = FollowNonceSearch(
                 written: nonce, userid: Self.alice.userid, action: "follow", targetUserid: Self.bob.userid, timestamp: Self.now,
                 issuedAt: signedAt)
@@ -89,7 +93,9 @@ struct NonceSearchTests {
 
     @Test("when the service's hash budget is spent, a follow that needs a search is answered 50301 with Retry-After")
     func serviceBudget() async throws {
-        try await TestService.run(configure: { $0.nonceSearch.hashesPerSecond = 1_000; $0.nonceSearch.hashBurst = 180_000 }) { service in
+        try await TestService.run(configure: {
+            $0.nonceSearch.hashesPerSecond = 1_000; $0.nonceSearch.hashBurst = 180_000
+        }) { service in
             try await ClientVariantTests.prepare(service, action: "follow")
             // A cancel whose nonce names another target, dated in the minute before: all
             // 60,000 candidates times 3 words are hashed, the whole budget.
@@ -144,7 +150,8 @@ struct NonceSearchTests {
             let targets = [Self.alice, Self.bob]
             for (client, target) in zip([ClientPreset.ios, .uikit], targets) {
                 let request = stark.follow(
-                    target: target.userid, timestamp: Self.now, requestKey: stark.mainKey, style: ClientStyle(client: client, didType: .starknet))
+                    target: target.userid, timestamp: Self.now, requestKey: stark.mainKey,
+                    style: ClientStyle(client: client, didType: .starknet))
                 #expect(try await service.send(Routes.follow, request).code == 0, "\(client)")
             }
             let flutter = stark.follow(
@@ -155,7 +162,10 @@ struct NonceSearchTests {
             empty.followWalletWord = ""
             let before = try service.store.counts()
             let refused = try await service.send(
-                Routes.follow, stark.follow(target: Self.bob.userid, action: "cancel", timestamp: Self.now + 6_000, requestKey: stark.mainKey, style: empty))
+                Routes.follow,
+                stark.follow(
+                    target: Self.bob.userid, action: "cancel", timestamp: Self.now + 6_000, requestKey: stark.mainKey,
+                    style: empty))
             #expect(refused.code == 40101, "\(refused)")
             #expect(try service.store.counts() == before)
         }

@@ -75,7 +75,8 @@ struct OpenAPITests {
         let (service, _) = try TestService.makeService(databasePath: path)
         let routes = service.router().routes
         try service.store.close()
-        return routes
+        return
+            routes
             .filter { $0.method != .options && $0.method != .head }
             .map { Route(method: $0.method.rawValue, path: "\($0.path)") }
     }
@@ -116,9 +117,10 @@ struct OpenAPITests {
               /not/a/path:
                 get:
             """
-        #expect(Self.documentedRoutes(document) == [
-            Route(method: "POST", path: "/api/following/"), Route(method: "GET", path: "/healthz"),
-        ])
+        #expect(
+            Self.documentedRoutes(document) == [
+                Route(method: "POST", path: "/api/following/"), Route(method: "GET", path: "/healthz"),
+            ])
     }
 
     @Test("the document's error table and ErrorCode enum hold every code, with its HTTP status, and no other")

@@ -41,8 +41,10 @@ struct OperationsTests {
         try await TestService.run { service in
             try await service.register(Self.alice)
             try await service.register(Self.bob)
-            let follow = try await service.send(Routes.follow, Self.alice.follow(
-                target: Self.bob.userid, timestamp: service.clock.now, requestKey: Self.alice.mainKey))
+            let follow = try await service.send(
+                Routes.follow,
+                Self.alice.follow(
+                    target: Self.bob.userid, timestamp: service.clock.now, requestKey: Self.alice.mainKey))
             #expect(follow.code == 0)
             let refused = try await service.send(Routes.follow, body: Array("{}".utf8))
             #expect(refused.code != 0)
@@ -52,12 +54,16 @@ struct OperationsTests {
             #expect(exchange.header("content-type")?.hasPrefix("text/plain") == true)
             let lines = exchange.text.split(separator: "\n").map(String.init)
             func sample(_ name: String, _ labels: [String]) -> Double? {
-                lines.first { line in (line.hasPrefix(name + "{") || line.hasPrefix(name + " ")) && labels.allSatisfy { line.contains($0) } }
-                    .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+                lines.first { line in
+                    (line.hasPrefix(name + "{") || line.hasPrefix(name + " ")) && labels.allSatisfy { line.contains($0) }
+                }
+                .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
             }
-            let registered = sample("signed_follow_requests_total", [
-                #"route="/api/user_register_v2""#, #"code="0""#, #"status="200""#, #"method="POST""#,
-            ])
+            let registered = sample(
+                "signed_follow_requests_total",
+                [
+                    #"route="/api/user_register_v2""#, #"code="0""#, #"status="200""#, #"method="POST""#,
+                ])
             #expect(registered == 2, "\(exchange.text)")
             #expect(sample("signed_follow_requests_total", [#"route="/api/following""#, #"code="0""#]) == 1)
             #expect(sample("signed_follow_requests_total", [#"route="/api/following""#, "code=\"\(refused.code)\""]) == 1)
@@ -91,9 +97,11 @@ struct OperationsTests {
         }
     }
 
-    @Test("a missing, overlong or unprintable x-request-id is replaced by a generated one", arguments: [
-        nil, String(repeating: "a", count: 65), "has space", "tab\tinside", "",
-    ])
+    @Test(
+        "a missing, overlong or unprintable x-request-id is replaced by a generated one",
+        arguments: [
+            nil, String(repeating: "a", count: 65), "has space", "tab\tinside", "",
+        ])
     func requestIDGenerated(_ incoming: String?) async throws {
         try await TestService.run { service in
             let headers = incoming.map { ["x-request-id": $0] } ?? [:]

@@ -68,8 +68,9 @@ struct PendingPairsTests {
     @Test("a materialisation that is not finished (its transaction failed) leaves every state pending")
     func unfinishedMaterialisationKeepsStates() throws {
         var pending = PendingPairs()
-        pending.publish([Self.key(1, 2): Self.follow(at: 10), Self.key(2, 3): Self.follow(at: 10)], throughSeq: 3,
-                        totalsChange: FollowTotals())
+        pending.publish(
+            [Self.key(1, 2): Self.follow(at: 10), Self.key(2, 3): Self.follow(at: 10)], throughSeq: 3,
+            totalsChange: FollowTotals())
         #expect(pending.beginMaterializing(atLeast: 1)?.entries.count == 1)
         #expect(pending.states.count == 2)
         let againPlan = pending.beginMaterializing(atLeast: 2)
@@ -112,8 +113,12 @@ struct PendingPairsTests {
             #expect(pending.states == model)
             for user in Int64(0)..<30 {
                 let overlay = pending.overlay(of: user)
-                #expect(overlay.outgoing == model.filter { $0.key.userNo == user }.reduce(into: [:]) { $0[$1.key.targetNo] = $1.value })
-                #expect(overlay.incoming == model.filter { $0.key.targetNo == user }.reduce(into: [:]) { $0[$1.key.userNo] = $1.value })
+                #expect(
+                    overlay.outgoing
+                        == model.filter { $0.key.userNo == user }.reduce(into: [:]) { $0[$1.key.targetNo] = $1.value })
+                #expect(
+                    overlay.incoming
+                        == model.filter { $0.key.targetNo == user }.reduce(into: [:]) { $0[$1.key.userNo] = $1.value })
             }
         }
         #expect(marks > 20)

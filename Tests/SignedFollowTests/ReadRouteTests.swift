@@ -25,8 +25,10 @@ struct ReadRouteTests {
         var graph = Graph()
         for (user, target) in [(a, b), (a, c), (a, d), (b, a), (c, a)] {
             service.clock.advance(by: 1)
-            let answer = try await service.send(Routes.follow, user.follow(
-                target: target.userid, timestamp: service.clock.now, requestKey: user.mainKey))
+            let answer = try await service.send(
+                Routes.follow,
+                user.follow(
+                    target: target.userid, timestamp: service.clock.now, requestKey: user.mainKey))
             #expect(answer.code == 0, "\(answer)")
             graph.times[user.userid + ">" + target.userid] = service.clock.now
         }
@@ -36,7 +38,12 @@ struct ReadRouteTests {
     /// The `user_list` of an answer as (userid, follow_status, followed_at).
     static func users(_ answer: Answer) -> [(String, String, Int64)] {
         let list = answer.data?["user_list"] as? [[String: Any]] ?? []
-        return list.map { ($0["userid"] as? String ?? "", $0["follow_status"] as? String ?? "", ($0["followed_at"] as? NSNumber)?.int64Value ?? -1) }
+        return list.map {
+            (
+                $0["userid"] as? String ?? "", $0["follow_status"] as? String ?? "",
+                ($0["followed_at"] as? NSNumber)?.int64Value ?? -1
+            )
+        }
     }
 
     static func total(_ answer: Answer) -> Int { answer.data?["total_count"] as? Int ?? -1 }
@@ -54,7 +61,8 @@ struct ReadRouteTests {
             #expect(Self.total(following) == 3)
             #expect(Self.users(following).map(\.0) == [Self.d.userid, Self.c.userid, Self.b.userid])
             #expect(Self.users(following).map(\.1) == ["following", "follow_each", "follow_each"])
-            #expect(Self.users(following).map(\.2) == [graph.at(Self.a, Self.d), graph.at(Self.a, Self.c), graph.at(Self.a, Self.b)])
+            #expect(
+                Self.users(following).map(\.2) == [graph.at(Self.a, Self.d), graph.at(Self.a, Self.c), graph.at(Self.a, Self.b)])
             let first = try #require((following.data?["user_list"] as? [[String: Any]])?.first)
             #expect(first["wallet_type"] as? String == "eth")
             #expect(first["wallet_address"] as? String == Self.d.address.lowercased)
@@ -94,8 +102,12 @@ struct ReadRouteTests {
         try await TestService.run { service in
             let graph = try await Self.buildGraph(service)
             let session = Ed25519KeyPair.generate()
-            #expect(try await service.send(Routes.login, Self.a.login(
-                sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.login,
+                    Self.a.login(
+                        sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now)
+                ).code == 0)
             let withMain = Self.a.signedRead(timestamp: service.clock.now, requestKey: Self.a.mainKey)
             let withSession = Self.a.signedRead(timestamp: service.clock.now, requestKey: session)
 
@@ -120,11 +132,13 @@ struct ReadRouteTests {
     func statusAndStats() async throws {
         try await TestService.run { service in
             let graph = try await Self.buildGraph(service)
-            let status = try await service.get(SignedQuery.uri("/api/follow_status/", [("userid", Self.a.userid), ("target_userid", Self.b.userid)]))
+            let status = try await service.get(
+                SignedQuery.uri("/api/follow_status/", [("userid", Self.a.userid), ("target_userid", Self.b.userid)]))
             #expect(status.code == 0, "\(status)")
             #expect(status.data?["is_following"] as? Bool == true && status.data?["is_followed_by"] as? Bool == true)
             #expect((status.data?["followed_at"] as? NSNumber)?.int64Value == graph.at(Self.a, Self.b))
-            let reverse = try await service.get(SignedQuery.uri("/api/follow_status/", [("userid", Self.d.userid), ("target_userid", Self.a.userid)]))
+            let reverse = try await service.get(
+                SignedQuery.uri("/api/follow_status/", [("userid", Self.d.userid), ("target_userid", Self.a.userid)]))
             #expect(reverse.data?["is_following"] as? Bool == false && reverse.data?["is_followed_by"] as? Bool == true)
             #expect(reverse.data?["followed_at"] is NSNull, "followed_at is null when not following")
 
@@ -133,8 +147,12 @@ struct ReadRouteTests {
             #expect(stats.data?["total_follow_each"] as? Int == 2, "\(stats)")
 
             service.clock.advance(by: 1)
-            #expect(try await service.send(Routes.follow, Self.b.follow(
-                target: Self.a.userid, action: "cancel", timestamp: service.clock.now, requestKey: Self.b.mainKey)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow,
+                    Self.b.follow(
+                        target: Self.a.userid, action: "cancel", timestamp: service.clock.now, requestKey: Self.b.mainKey)
+                ).code == 0)
             stats = try await service.get(SignedQuery.uri("/api/user_follow_stats/", [("userid", Self.a.userid)]))
             #expect(stats.data?["total_following"] as? Int == 3 && stats.data?["total_followers"] as? Int == 1)
             #expect(stats.data?["total_follow_each"] as? Int == 1, "\(stats)")
@@ -168,45 +186,119 @@ struct ReadRouteTests {
     }
 
     static let rejections: [Rejection] = [
-        Rejection(name: "missing userid", code: 40002, uri: { _, _ in ("/api/user_public_following/", RequestHeaders(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "size 0", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("size", "0")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "size 101", code: 40003, uri: { _, _ in (publicURI("/api/user_public_followers/", a, [("size", "101")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "page 0", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "0")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "page not a number", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "two")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "size with a sign", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("size", "+5")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "page empty", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "userid empty", code: 40002, uri: { _, _ in (SignedQuery.uri("/api/user_public_following/", [("userid", "")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "page given twice", code: 40003, uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "1"), ("page", "2")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "userid with a space", code: 40003, uri: { _, _ in (SignedQuery.uri("/api/user_public_following/", [("userid", "user a")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "public list of an unknown user", code: 40401, uri: { _, _ in (SignedQuery.uri("/api/user_public_followers/", [("userid", "user:nobody")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "stats of an unknown user", code: 40401, uri: { _, _ in (SignedQuery.uri("/api/user_follow_stats/", [("userid", "user:nobody")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "status of an unknown user", code: 40401, uri: { _, _ in (SignedQuery.uri("/api/follow_status/", [("userid", "user:nobody"), ("target_userid", b.userid)]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "status toward an unknown target", code: 40402, uri: { _, _ in (SignedQuery.uri("/api/follow_status/", [("userid", a.userid), ("target_userid", "user:nobody")]), .init(requestPubkey: "", didkey: "")) }),
-        Rejection(name: "status without target_userid", code: 40002, uri: { _, _ in (SignedQuery.uri("/api/follow_status/", [("userid", a.userid)]), .init(requestPubkey: "", didkey: "")) }),
+        Rejection(
+            name: "missing userid", code: 40002,
+            uri: { _, _ in ("/api/user_public_following/", RequestHeaders(requestPubkey: "", didkey: "")) }),
+        Rejection(
+            name: "size 0", code: 40003,
+            uri: { _, _ in (publicURI("/api/user_public_following/", a, [("size", "0")]), .init(requestPubkey: "", didkey: "")) }),
+        Rejection(
+            name: "size 101", code: 40003,
+            uri: { _, _ in (publicURI("/api/user_public_followers/", a, [("size", "101")]), .init(requestPubkey: "", didkey: ""))
+            }),
+        Rejection(
+            name: "page 0", code: 40003,
+            uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "0")]), .init(requestPubkey: "", didkey: "")) }),
+        Rejection(
+            name: "page not a number", code: 40003,
+            uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "two")]), .init(requestPubkey: "", didkey: ""))
+            }),
+        Rejection(
+            name: "size with a sign", code: 40003,
+            uri: { _, _ in (publicURI("/api/user_public_following/", a, [("size", "+5")]), .init(requestPubkey: "", didkey: "")) }
+        ),
+        Rejection(
+            name: "page empty", code: 40003,
+            uri: { _, _ in (publicURI("/api/user_public_following/", a, [("page", "")]), .init(requestPubkey: "", didkey: "")) }),
+        Rejection(
+            name: "userid empty", code: 40002,
+            uri: { _, _ in
+                (SignedQuery.uri("/api/user_public_following/", [("userid", "")]), .init(requestPubkey: "", didkey: ""))
+            }),
+        Rejection(
+            name: "page given twice", code: 40003,
+            uri: { _, _ in
+                (
+                    publicURI("/api/user_public_following/", a, [("page", "1"), ("page", "2")]),
+                    .init(requestPubkey: "", didkey: "")
+                )
+            }),
+        Rejection(
+            name: "userid with a space", code: 40003,
+            uri: { _, _ in
+                (SignedQuery.uri("/api/user_public_following/", [("userid", "user a")]), .init(requestPubkey: "", didkey: ""))
+            }),
+        Rejection(
+            name: "public list of an unknown user", code: 40401,
+            uri: { _, _ in
+                (
+                    SignedQuery.uri("/api/user_public_followers/", [("userid", "user:nobody")]),
+                    .init(requestPubkey: "", didkey: "")
+                )
+            }),
+        Rejection(
+            name: "stats of an unknown user", code: 40401,
+            uri: { _, _ in
+                (SignedQuery.uri("/api/user_follow_stats/", [("userid", "user:nobody")]), .init(requestPubkey: "", didkey: ""))
+            }),
+        Rejection(
+            name: "status of an unknown user", code: 40401,
+            uri: { _, _ in
+                (
+                    SignedQuery.uri("/api/follow_status/", [("userid", "user:nobody"), ("target_userid", b.userid)]),
+                    .init(requestPubkey: "", didkey: "")
+                )
+            }),
+        Rejection(
+            name: "status toward an unknown target", code: 40402,
+            uri: { _, _ in
+                (
+                    SignedQuery.uri("/api/follow_status/", [("userid", a.userid), ("target_userid", "user:nobody")]),
+                    .init(requestPubkey: "", didkey: "")
+                )
+            }),
+        Rejection(
+            name: "status without target_userid", code: 40002,
+            uri: { _, _ in (SignedQuery.uri("/api/follow_status/", [("userid", a.userid)]), .init(requestPubkey: "", didkey: ""))
+            }),
         Rejection(name: "signed read without signature", code: 40002, uri: signed { $0.parameters.removeLast() }),
         Rejection(name: "signed read with a bad timestamp", code: 40003, uri: signed(change: replacing("timestamp", "12a"))),
         Rejection(name: "signed read without didkey", code: 40004, uri: signed { $0.headers.didkey = "" }),
         Rejection(name: "signed read without request key", code: 40004, uri: signed { $0.headers.requestPubkey = "" }),
-        Rejection(name: "signed read with a starknet didkey for an eth user", code: 40303, uri: signed { $0.headers.didkey = "starknet:0x1234" }),
-        Rejection(name: "signed read with a didkey of an unknown did type", code: 40004, uri: signed { $0.headers.didkey = "sol:0x1234" }),
-        Rejection(name: "signature not base64", code: 40103, uri: signed(change: replacing("web3mq_user_signature", "not base64!"))),
-        Rejection(name: "signature over another timestamp", code: 40105, uri: { service, _ in
-            let query = a.signedRead(timestamp: service.clock.now, requestKey: a.mainKey)
-            let other = a.signedRead(timestamp: service.clock.now - 1, requestKey: a.mainKey)
-            var forged = query
-            forged.parameters[2] = other.parameters[2]
-            return (forged.uri("/api/user_followers/"), forged.headers)
-        }),
+        Rejection(
+            name: "signed read with a starknet didkey for an eth user", code: 40303,
+            uri: signed { $0.headers.didkey = "starknet:0x1234" }),
+        Rejection(
+            name: "signed read with a didkey of an unknown did type", code: 40004,
+            uri: signed { $0.headers.didkey = "sol:0x1234" }),
+        Rejection(
+            name: "signature not base64", code: 40103, uri: signed(change: replacing("web3mq_user_signature", "not base64!"))),
+        Rejection(
+            name: "signature over another timestamp", code: 40105,
+            uri: { service, _ in
+                let query = a.signedRead(timestamp: service.clock.now, requestKey: a.mainKey)
+                let other = a.signedRead(timestamp: service.clock.now - 1, requestKey: a.mainKey)
+                var forged = query
+                forged.parameters[2] = other.parameters[2]
+                return (forged.uri("/api/user_followers/"), forged.headers)
+            }),
         Rejection(name: "timestamp outside the window", code: 40106, uri: signed(at: -300_001)),
-        Rejection(name: "request key not bound", code: 40302, uri: signed(key: try! Ed25519KeyPair(seed: [UInt8](repeating: 7, count: 32)))),
-        Rejection(name: "expired session key", code: 40302, uri: { service, session in
-            let query = a.signedRead(timestamp: service.clock.now, requestKey: session)
-            return (query.uri("/api/user_following/"), query.headers)
-        }),
-        Rejection(name: "didkey of another wallet", code: 40303, uri: signed { $0.headers.didkey = "eth:" + b.address.lowercased }),
+        Rejection(
+            name: "request key not bound", code: 40302,
+            uri: signed(key: try! Ed25519KeyPair(seed: [UInt8](repeating: 7, count: 32)))),
+        Rejection(
+            name: "expired session key", code: 40302,
+            uri: { service, session in
+                let query = a.signedRead(timestamp: service.clock.now, requestKey: session)
+                return (query.uri("/api/user_following/"), query.headers)
+            }),
+        Rejection(
+            name: "didkey of another wallet", code: 40303, uri: signed { $0.headers.didkey = "eth:" + b.address.lowercased }),
         Rejection(name: "signed read of an unknown user", code: 40401, uri: signed(by: TestIdentity(seed: "nobody"))),
         Rejection(name: "contacts without follow_status", code: 40002, uri: signed("/api/user_follow_contacts/")),
-        Rejection(name: "contacts with an unknown follow_status", code: 40003, uri: signed("/api/user_follow_contacts/", extra: [("follow_status", "blocked")])),
+        Rejection(
+            name: "contacts with an unknown follow_status", code: 40003,
+            uri: signed("/api/user_follow_contacts/", extra: [("follow_status", "blocked")])),
     ]
 
     @Test("each read that fails one check answers its code and status and changes nothing", arguments: rejections)
@@ -215,8 +307,12 @@ struct ReadRouteTests {
             _ = try await Self.buildGraph(service)
             // A session key bound for one second, then expired.
             let session = Ed25519KeyPair.generate()
-            #expect(try await service.send(Routes.login, Self.a.login(
-                sessionKey: session, expiresAt: service.clock.now + 1_000, timestamp: service.clock.now)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.login,
+                    Self.a.login(
+                        sessionKey: session, expiresAt: service.clock.now + 1_000, timestamp: service.clock.now)
+                ).code == 0)
             service.clock.advance(by: 2_000)
             let before = try service.store.counts()
             let (uri, headers) = rejection.uri(service, session)

@@ -89,11 +89,12 @@ private final class HeldRead: Sendable {
     }
 
     private func run(_ readers: ReaderConnections, _ read: @Sendable (Database) throws -> Int) {
-        let value = (try? readers.read { db in
-            inside.signal()
-            release.wait()
-            return try read(db)
-        }) ?? -1
+        let value =
+            (try? readers.read { db in
+                inside.signal()
+                release.wait()
+                return try read(db)
+            }) ?? -1
         if value == -1 { inside.signal() }  // it never got inside: do not leave init waiting
         result.withLock { $0 = value }
         done.signal()

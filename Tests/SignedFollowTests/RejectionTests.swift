@@ -22,16 +22,21 @@ struct RejectionTests {
         let session: Ed25519KeyPair
         var now: Int64 { service.clock.now }
 
-        func follow(_ identity: TestIdentity = RejectionTests.alice, target: String = RejectionTests.bob.userid,
-                    action: String = "follow", at timestamp: Int64? = nil, key: Ed25519KeyPair? = nil,
-                    style: ClientStyle = ClientStyle(), userSignature: Bool = false) -> SignedRequest {
-            identity.follow(target: target, action: action, timestamp: timestamp ?? now,
-                            requestKey: key ?? session, style: style, withUserSignature: userSignature)
+        func follow(
+            _ identity: TestIdentity = RejectionTests.alice, target: String = RejectionTests.bob.userid,
+            action: String = "follow", at timestamp: Int64? = nil, key: Ed25519KeyPair? = nil,
+            style: ClientStyle = ClientStyle(), userSignature: Bool = false
+        ) -> SignedRequest {
+            identity.follow(
+                target: target, action: action, timestamp: timestamp ?? now,
+                requestKey: key ?? session, style: style, withUserSignature: userSignature)
         }
 
         /// `request` with its sign_content replaced by `content`, properly signed by `signer`.
-        func resigned(_ request: SignedRequest, content: String, by signer: TestIdentity = RejectionTests.alice,
-                      contentField: String = "sign_content") -> SignedRequest {
+        func resigned(
+            _ request: SignedRequest, content: String, by signer: TestIdentity = RejectionTests.alice,
+            contentField: String = "sign_content"
+        ) -> SignedRequest {
             let signature = signer.wallet.signature(forPersonalMessage: content.utf8).description
             return request.replacing(contentField, with: .string(content)).replacing("did_signature", with: .string(signature))
         }
@@ -44,13 +49,21 @@ struct RejectionTests {
         let make: @Sendable (World) -> (body: [UInt8], headers: RequestHeaders)
         var testDescription: String { "\(code) \(name)" }
 
-        init(_ code: Int, _ name: String, _ route: String = Routes.follow,
-             _ make: @escaping @Sendable (World) -> SignedRequest) {
-            self.init(code, name, route, raw: { world in let request = make(world); return (request.body, request.headers) })
+        init(
+            _ code: Int, _ name: String, _ route: String = Routes.follow,
+            _ make: @escaping @Sendable (World) -> SignedRequest
+        ) {
+            self.init(
+                code, name, route,
+                raw: { world in
+                    let request = make(world); return (request.body, request.headers)
+                })
         }
 
-        init(_ code: Int, _ name: String, _ route: String = Routes.follow,
-             raw make: @escaping @Sendable (World) -> (body: [UInt8], headers: RequestHeaders)) {
+        init(
+            _ code: Int, _ name: String, _ route: String = Routes.follow,
+            raw make: @escaping @Sendable (World) -> (body: [UInt8], headers: RequestHeaders)
+        ) {
             self.code = code
             self.name = name
             self.route = route
@@ -61,10 +74,12 @@ struct RejectionTests {
     static let cases: [Case] = [
         Case(40001, "body is not JSON", raw: { w in (Array("follow me".utf8), w.follow().headers) }),
         Case(40001, "body is a JSON array", raw: { w in (Array("[1,2]".utf8), w.follow().headers) }),
-        Case(40001, "body has a duplicate member", raw: { w in
-            let body = w.follow().body
-            return (Array(body.dropLast()) + Array(",\"userid\":\"user:x\"}".utf8), w.follow().headers)
-        }),
+        Case(
+            40001, "body has a duplicate member",
+            raw: { w in
+                let body = w.follow().body
+                return (Array(body.dropLast()) + Array(",\"userid\":\"user:x\"}".utf8), w.follow().headers)
+            }),
         Case(40002, "userid is missing") { w in w.follow().removing("userid") },
         Case(40002, "sign_content is null") { w in w.follow().replacing("sign_content", with: .null) },
         Case(40002, "register: pubkey_value is missing", Routes.register) { w in
@@ -112,20 +127,25 @@ struct RejectionTests {
             w.follow().replacing("address", with: .string(RejectionTests.bob.address.lowercased))
         },
         Case(40005, "did_type is ETH (did types are lowercase)") { w in w.follow().replacing("did_type", with: .string("ETH")) },
-        Case(40004, "did_type is starknet but didkey names an eth did") { w in w.follow().replacing("did_type", with: .string("starknet")) },
+        Case(40004, "did_type is starknet but didkey names an eth did") { w in
+            w.follow().replacing("did_type", with: .string("starknet"))
+        },
         Case(40005, "did_type is sol") { w in w.follow().replacing("did_type", with: .string("sol")) },
         Case(40006, "action is block") { w in w.follow().replacing("action", with: .string("block")) },
         Case(40007, "alice follows alice") { w in w.follow(target: RejectionTests.alice.userid) },
         Case(40101, "sign_content says For unfollow signature") { w in
             let request = w.follow()
             let content = request.text("sign_content")
-            return w.resigned(request, content: content.replacingOccurrences(of: "For follow signature", with: "For unfollow signature"))
+            return w.resigned(
+                request, content: content.replacingOccurrences(of: "For follow signature", with: "For unfollow signature"))
         },
         Case(40101, "sign_content names another address") { w in
             let request = w.follow()
             let content = request.text("sign_content")
-            return w.resigned(request, content: content.replacingOccurrences(
-                of: RejectionTests.alice.address.lowercased, with: RejectionTests.bob.address.lowercased))
+            return w.resigned(
+                request,
+                content: content.replacingOccurrences(
+                    of: RejectionTests.alice.address.lowercased, with: RejectionTests.bob.address.lowercased))
         },
         Case(40101, "sign_content has a wallet word of another chain") { w in
             var style = ClientStyle()
@@ -142,8 +162,10 @@ struct RejectionTests {
             let request = w.follow()
             let content = request.text("sign_content")
             let line = content.split(separator: "\n").last!
-            return w.resigned(request, content: content.replacingOccurrences(
-                of: line, with: "    Issued At: " + IssuedAt.format(w.now + 30 * 3_600_000, .yearFirst)))
+            return w.resigned(
+                request,
+                content: content.replacingOccurrences(
+                    of: line, with: "    Issued At: " + IssuedAt.format(w.now + 30 * 3_600_000, .yearFirst)))
         },
         Case(40102, "the Nonce line hashes another timestamp") { w in
             let request = w.follow()
@@ -160,7 +182,9 @@ struct RejectionTests {
             let signature = request.text("did_signature")
             return request.replacing("did_signature", with: .string(String(signature.dropLast(2)) + "1d"))
         },
-        Case(40103, "did_signature is 64 hex digits") { w in w.follow().replacing("did_signature", with: .string("0x" + String(repeating: "ab", count: 32))) },
+        Case(40103, "did_signature is 64 hex digits") { w in
+            w.follow().replacing("did_signature", with: .string("0x" + String(repeating: "ab", count: 32)))
+        },
         Case(40103, "did_signature has a high s") { w in
             let request = w.follow()
             let signature = request.text("did_signature")
@@ -201,7 +225,8 @@ struct RejectionTests {
         Case(40105, "login: login_signature is by another key", Routes.login) { w in
             let request = RejectionTests.alice.login(sessionKey: .generate(), expiresAt: w.now + 3_600_000, timestamp: w.now)
             let content = request.text("signature_content")
-            return request.replacing("login_signature", with: .string(Ed25519KeyPair.generate().signature(for: content.utf8).base64))
+            return request.replacing(
+                "login_signature", with: .string(Ed25519KeyPair.generate().signature(for: content.utf8).base64))
         },
         Case(40106, "timestamp is 6 minutes old") { w in w.follow(at: w.now - 360_000) },
         Case(40106, "timestamp is 6 minutes ahead") { w in w.follow(at: w.now + 360_000) },
@@ -219,7 +244,8 @@ struct RejectionTests {
             return carol.registrationWithMainKeyHex(RejectionTests.smallOrderKey, timestamp: w.now, like: request)
         },
         Case(40301, "login: pubkey_value is a small-order point", Routes.login) { w in
-            RejectionTests.alice.loginWithSessionKeyHex(RejectionTests.smallOrderKey, expiresAt: w.now + 3_600_000, timestamp: w.now)
+            RejectionTests.alice.loginWithSessionKeyHex(
+                RejectionTests.smallOrderKey, expiresAt: w.now + 3_600_000, timestamp: w.now)
         },
         Case(40302, "the request key is a valid point but not bound") { w in w.follow(key: .generate()) },
         Case(40302, "the request key is bob's main key") { w in w.follow(key: RejectionTests.bob.mainKey) },
@@ -228,29 +254,36 @@ struct RejectionTests {
                 .login(sessionKey: .generate(), expiresAt: w.now + 3_600_000, timestamp: w.now)
         },
         Case(40303, "bob's userid claimed by mallory's wallet") { w in
-            TestIdentity(wallet: RejectionTests.mallory.wallet, mainKey: RejectionTests.bob.mainKey, userid: RejectionTests.bob.userid)
-                .follow(target: RejectionTests.alice.userid, timestamp: w.now, requestKey: RejectionTests.bob.mainKey)
+            TestIdentity(
+                wallet: RejectionTests.mallory.wallet, mainKey: RejectionTests.bob.mainKey, userid: RejectionTests.bob.userid
+            )
+            .follow(target: RejectionTests.alice.userid, timestamp: w.now, requestKey: RejectionTests.bob.mainKey)
         },
         Case(40401, "mallory is not registered") { w in
-            RejectionTests.mallory.follow(target: RejectionTests.bob.userid, timestamp: w.now, requestKey: RejectionTests.mallory.mainKey)
+            RejectionTests.mallory.follow(
+                target: RejectionTests.bob.userid, timestamp: w.now, requestKey: RejectionTests.mallory.mainKey)
         },
         Case(40401, "login: mallory is not registered", Routes.login) { w in
             RejectionTests.mallory.login(sessionKey: .generate(), expiresAt: w.now + 3_600_000, timestamp: w.now)
         },
         Case(40402, "the target is not registered") { w in w.follow(target: RejectionTests.mallory.userid) },
         Case(40902, "register: alice's did under another userid", Routes.register) { w in
-            TestIdentity(wallet: RejectionTests.alice.wallet, mainKey: .generate(), userid: "user:alice-again").registration(timestamp: w.now)
+            TestIdentity(wallet: RejectionTests.alice.wallet, mainKey: .generate(), userid: "user:alice-again").registration(
+                timestamp: w.now)
         },
         Case(40902, "register: bob's userid with mallory's did", Routes.register) { w in
-            TestIdentity(wallet: RejectionTests.mallory.wallet, mainKey: .generate(), userid: RejectionTests.bob.userid).registration(timestamp: w.now)
+            TestIdentity(wallet: RejectionTests.mallory.wallet, mainKey: .generate(), userid: RejectionTests.bob.userid)
+                .registration(timestamp: w.now)
         },
         // The router test client sends the true Content-Length, so this exercises the
         // refusal on the declared length; a chunked body without a length is cut off by
         // `collectBody(upTo:)`, which a live-socket test (issue 6) will exercise.
-        Case(41301, "body over 16 KiB", raw: { w in
-            let request = w.follow().replacing("content", with: .string(String(repeating: "x", count: 17_000)))
-            return (request.body, request.headers)
-        }),
+        Case(
+            41301, "body over 16 KiB",
+            raw: { w in
+                let request = w.follow().replacing("content", with: .string(String(repeating: "x", count: 17_000)))
+                return (request.body, request.headers)
+            }),
     ]
 
     @Test("each check, failed alone, answers its code and status and changes nothing", arguments: cases)
@@ -259,8 +292,10 @@ struct RejectionTests {
             #expect(try await service.register(Self.alice).code == 0)
             #expect(try await service.register(Self.bob).code == 0)
             let session = Ed25519KeyPair.generate()
-            let login = try await service.send(Routes.login, Self.alice.login(
-                sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now))
+            let login = try await service.send(
+                Routes.login,
+                Self.alice.login(
+                    sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now))
             #expect(login.code == 0)
             let world = World(service: service, session: session)
             let before = try service.store.counts()
@@ -296,7 +331,8 @@ extension TestIdentity {
     /// A registration whose `pubkey_value` is `hex` (any 64 hex digits), correctly signed.
     func registrationWithMainKeyHex(_ hex: String, timestamp: Int64, like request: SignedRequest) -> SignedRequest {
         let nonce = SignedDigests.registrationNonce(
-            userid: userid, pubkeyType: "ed25519", pubkeyValue: hex, didType: "eth", didValue: address.lowercased, timestamp: timestamp)
+            userid: userid, pubkeyType: "ed25519", pubkeyValue: hex, didType: "eth", didValue: address.lowercased,
+            timestamp: timestamp)
         let content = SignContentLayout.jsSDK.render([
             "Web3MQ wants you to sign in with your eth account:", address.lowercased, "For Web3MQ register",
             "URI: https://dapp.example", "Version: 1", nil, "Nonce: \(nonce.hexString)",
@@ -310,7 +346,8 @@ extension TestIdentity {
     /// A login binding the session key `hex` (any 64 hex digits), correctly signed.
     func loginWithSessionKeyHex(_ hex: String, expiresAt: Int64, timestamp: Int64) -> SignedRequest {
         let content = SignedDigests.loginContent(
-            userid: userid, pubkeyValue: hex, pubkeyExpiredTimestamp: expiresAt, timestamp: timestamp).hexString
+            userid: userid, pubkeyValue: hex, pubkeyExpiredTimestamp: expiresAt, timestamp: timestamp
+        ).hexString
         return login(sessionKey: mainKey, expiresAt: expiresAt, timestamp: timestamp)
             .replacing("pubkey_value", with: .string(hex))
             .replacing("signature_content", with: .string(content))

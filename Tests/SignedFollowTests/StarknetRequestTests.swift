@@ -64,8 +64,10 @@ struct StarknetRequestTests {
             #expect(try await service.register(Self.on("SN_SEPOLIA", Self.bob)).code == 0)
 
             let session = Ed25519KeyPair.generate()
-            let login = try await service.send(Routes.login, Self.alice.login(
-                sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now))
+            let login = try await service.send(
+                Routes.login,
+                Self.alice.login(
+                    sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now))
             #expect(login.code == 0, "\(login)")
 
             for (index, layout) in layouts.enumerated() {
@@ -118,13 +120,15 @@ struct StarknetRequestTests {
             let batch = try await service.send(
                 Routes.batch, body: BatchAndLimitTests.batchBody(items.map(\.body)), headers: items[0].headers)
             #expect(BatchAndLimitTests.results(batch).map(\.1) == [0, 0], "\(batch)")
-            let read = try await service.get("/api/user_following/", Self.alice.signedRead(timestamp: now, requestKey: Self.alice.mainKey))
+            let read = try await service.get(
+                "/api/user_following/", Self.alice.signedRead(timestamp: now, requestKey: Self.alice.mainKey))
             #expect(read.code == 0, "\(read)")
             #expect(read.data?["total_count"] as? Int == 2)
             let list = read.data?["user_list"] as? [[String: Any]] ?? []
             #expect(Set(list.compactMap { $0["wallet_type"] as? String }) == ["starknet"])
-            #expect(Set(list.compactMap { $0["wallet_address"] as? String })
-                == Set([Self.bob, Self.mallory].map { Self.account($0).paddedHexString }))
+            #expect(
+                Set(list.compactMap { $0["wallet_address"] as? String })
+                    == Set([Self.bob, Self.mallory].map { Self.account($0).paddedHexString }))
         }
     }
 
@@ -168,10 +172,12 @@ struct StarknetRequestTests {
 
         /// A follow by alice whose sign_content is `content`, signed by alice's key.
         func follow(content: String) -> SignedRequest {
-            follow().replacing("sign_content", with: .string(content)).replacing("did_signature", with: .string(
-                StarknetRequestTests.starkSignature(
-                    content, key: StarknetRequestTests.starkKey(StarknetRequestTests.alice),
-                    account: StarknetRequestTests.account(StarknetRequestTests.alice))))
+            follow().replacing("sign_content", with: .string(content)).replacing(
+                "did_signature",
+                with: .string(
+                    StarknetRequestTests.starkSignature(
+                        content, key: StarknetRequestTests.starkKey(StarknetRequestTests.alice),
+                        account: StarknetRequestTests.account(StarknetRequestTests.alice))))
         }
 
         /// A follow by alice with `did_signature` replaced by `fields` joined with commas.
@@ -225,7 +231,8 @@ struct StarknetRequestTests {
             StarknetRequestTests.mallory.registration(timestamp: w.now).replacing("did_pubkey", with: .string("0xstark"))
         },
         Case(40003, "register: did_pubkey has no point on the curve", Routes.register) { w in
-            StarknetRequestTests.mallory.registration(timestamp: w.now).replacing("did_pubkey", with: .string(StarknetRequestTests.notAKey))
+            StarknetRequestTests.mallory.registration(timestamp: w.now).replacing(
+                "did_pubkey", with: .string(StarknetRequestTests.notAKey))
         },
         Case(40003, "register: did_value is 2^251", Routes.register) { w in
             StarknetRequestTests.mallory.registration(timestamp: w.now)
@@ -249,14 +256,19 @@ struct StarknetRequestTests {
             return w.follow(content: content)
         },
         Case(40101, "sign_content has an eth wallet word") { w in
-            w.follow(content: w.follow().text("sign_content").replacingOccurrences(of: "with your starknet account", with: "with your MetaMask account"))
+            w.follow(
+                content: w.follow().text("sign_content").replacingOccurrences(
+                    of: "with your starknet account", with: "with your MetaMask account"))
         },
         Case(40102, "the nonce is of another timestamp") { w in
-            w.follow(content: StarknetRequestTests.alice.follow(
-                target: StarknetRequestTests.bob.userid, timestamp: w.now + 1, requestKey: StarknetRequestTests.alice.mainKey
-            ).text("sign_content"))
+            w.follow(
+                content: StarknetRequestTests.alice.follow(
+                    target: StarknetRequestTests.bob.userid, timestamp: w.now + 1, requestKey: StarknetRequestTests.alice.mainKey
+                ).text("sign_content"))
         },
-        Case(40103, "did_signature has two fields (r, s without the hash)") { w in w.follow(signature: Array(w.signatureFields.dropFirst())) },
+        Case(40103, "did_signature has two fields (r, s without the hash)") { w in
+            w.follow(signature: Array(w.signatureFields.dropFirst()))
+        },
         Case(40103, "did_signature has four fields") { w in w.follow(signature: w.signatureFields + ["1"]) },
         Case(40103, "did_signature fields are hex") { w in
             w.follow(signature: w.signatureFields.map { UInt256(decimal: $0)!.hexString })
@@ -288,15 +300,21 @@ struct StarknetRequestTests {
         Case(40104, "signed for SN_GOERLI") { w in w.follow(StarknetRequestTests.on("SN_GOERLI", StarknetRequestTests.alice)) },
         Case(40104, "signed by mallory's Stark key for alice's account (did_pubkey omitted)") { w in
             let content = w.follow().text("sign_content")
-            return w.follow().removing("did_pubkey").replacing("did_signature", with: .string(StarknetRequestTests.starkSignature(
-                content, key: StarknetRequestTests.starkKey(StarknetRequestTests.mallory),
-                account: StarknetRequestTests.account(StarknetRequestTests.alice))))
+            return w.follow().removing("did_pubkey").replacing(
+                "did_signature",
+                with: .string(
+                    StarknetRequestTests.starkSignature(
+                        content, key: StarknetRequestTests.starkKey(StarknetRequestTests.mallory),
+                        account: StarknetRequestTests.account(StarknetRequestTests.alice))))
         },
         Case(40104, "signed for bob's account by alice's key") { w in
             let content = w.follow().text("sign_content")
-            return w.follow().replacing("did_signature", with: .string(StarknetRequestTests.starkSignature(
-                content, key: StarknetRequestTests.starkKey(StarknetRequestTests.alice),
-                account: StarknetRequestTests.account(StarknetRequestTests.bob))))
+            return w.follow().replacing(
+                "did_signature",
+                with: .string(
+                    StarknetRequestTests.starkSignature(
+                        content, key: StarknetRequestTests.starkKey(StarknetRequestTests.alice),
+                        account: StarknetRequestTests.account(StarknetRequestTests.bob))))
         },
         Case(40302, "the request key is not bound") { w in
             StarknetRequestTests.alice.follow(
@@ -305,10 +323,15 @@ struct StarknetRequestTests {
         Case(40303, "did_pubkey is mallory's key although mallory's signature verifies under it") { w in
             let content = w.follow().text("sign_content")
             return w.follow()
-                .replacing("did_pubkey", with: .string(StarknetRequestTests.starkKey(StarknetRequestTests.mallory).publicKey.x.hexString))
-                .replacing("did_signature", with: .string(StarknetRequestTests.starkSignature(
-                    content, key: StarknetRequestTests.starkKey(StarknetRequestTests.mallory),
-                    account: StarknetRequestTests.account(StarknetRequestTests.alice))))
+                .replacing(
+                    "did_pubkey", with: .string(StarknetRequestTests.starkKey(StarknetRequestTests.mallory).publicKey.x.hexString)
+                )
+                .replacing(
+                    "did_signature",
+                    with: .string(
+                        StarknetRequestTests.starkSignature(
+                            content, key: StarknetRequestTests.starkKey(StarknetRequestTests.mallory),
+                            account: StarknetRequestTests.account(StarknetRequestTests.alice))))
         },
         Case(40303, "register: alice's did and userid again with mallory's Stark key", Routes.register) { w in
             TestIdentity(
@@ -319,8 +342,10 @@ struct StarknetRequestTests {
             ).registration(timestamp: w.now)
         },
         Case(40303, "alice's userid claimed by mallory's account") { w in
-            TestIdentity(didWallet: StarknetRequestTests.mallory.didWallet, mainKey: StarknetRequestTests.alice.mainKey,
-                         userid: StarknetRequestTests.alice.userid).follow(
+            TestIdentity(
+                didWallet: StarknetRequestTests.mallory.didWallet, mainKey: StarknetRequestTests.alice.mainKey,
+                userid: StarknetRequestTests.alice.userid
+            ).follow(
                 target: StarknetRequestTests.bob.userid, timestamp: w.now, requestKey: StarknetRequestTests.alice.mainKey)
         },
         Case(40902, "register: alice's StarkNet did under another userid", Routes.register) { w in
@@ -363,11 +388,21 @@ struct StarknetAuditTests {
             for identity in [T.alice, T.bob, T.mallory] { #expect(try await service.register(identity).code == 0) }
             let now = service.clock.now
             let session = Ed25519KeyPair.generate()
-            #expect(try await service.send(Routes.login, T.alice.login(sessionKey: session, expiresAt: now + 3_600_000, timestamp: now)).code == 0)
-            #expect(try await service.send(Routes.follow, T.alice.follow(target: T.bob.userid, timestamp: now, requestKey: session)).code == 0)
-            let withoutKey = T.alice.follow(target: T.mallory.userid, timestamp: now, requestKey: T.alice.mainKey).removing("did_pubkey")
+            #expect(
+                try await service.send(
+                    Routes.login, T.alice.login(sessionKey: session, expiresAt: now + 3_600_000, timestamp: now)
+                ).code == 0)
+            #expect(
+                try await service.send(Routes.follow, T.alice.follow(target: T.bob.userid, timestamp: now, requestKey: session))
+                    .code == 0)
+            let withoutKey = T.alice.follow(target: T.mallory.userid, timestamp: now, requestKey: T.alice.mainKey).removing(
+                "did_pubkey")
             #expect(try await service.send(Routes.follow, withoutKey).code == 0)
-            #expect(try await service.send(Routes.follow, T.bob.follow(target: T.alice.userid, action: "cancel", timestamp: now, requestKey: T.bob.mainKey)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow,
+                    T.bob.follow(target: T.alice.userid, action: "cancel", timestamp: now, requestKey: T.bob.mainKey)
+                ).code == 0)
         }
         var lines: [[UInt8]] = []
         try AuditLogFile(path: path).forEachEntry { lines.append(AuditExportLine.bytes($0)) }
@@ -423,10 +458,13 @@ struct StarknetAuditTests {
 
     @Test("SIGNED_FOLLOW_STARKNET_CHAIN_IDS takes short strings and hex, and refuses anything else")
     func chainIdConfiguration() throws {
-        #expect(try ServerConfiguration(environment: [:]).verificationPolicy.starknetChainIds
-            == [Felt(shortString: "SN_MAIN")!, Felt(shortString: "SN_SEPOLIA")!])
-        let configured = try ServerConfiguration(environment: ["SIGNED_FOLLOW_STARKNET_CHAIN_IDS": "SN_SEPOLIA, 0x534e5f4d41494e"])
-        #expect(configured.verificationPolicy.starknetChainIds == [Felt(shortString: "SN_SEPOLIA")!, Felt(shortString: "SN_MAIN")!])
+        #expect(
+            try ServerConfiguration(environment: [:]).verificationPolicy.starknetChainIds
+                == [Felt(shortString: "SN_MAIN")!, Felt(shortString: "SN_SEPOLIA")!])
+        let configured = try ServerConfiguration(environment: ["SIGNED_FOLLOW_STARKNET_CHAIN_IDS": "SN_SEPOLIA, 0x534e5f4d41494e"]
+        )
+        #expect(
+            configured.verificationPolicy.starknetChainIds == [Felt(shortString: "SN_SEPOLIA")!, Felt(shortString: "SN_MAIN")!])
         for bad in ["", ",", "0xzz", "a chain id longer than thirty-one characters", "SN_MAIN,é"] {
             #expect(throws: ConfigurationError.self, "\(bad)") {
                 try ServerConfiguration(environment: ["SIGNED_FOLLOW_STARKNET_CHAIN_IDS": bad])

@@ -29,8 +29,9 @@ final class StoreBindingTests: Sendable {
         let second = StoreFixture.follow("ufollow", "v", at: 10)
         #expect(first.nonce == second.nonce)
         let other = StoreFixture.follow("v", "u", at: 10)
-        #expect(try store.apply([.follow(first), .follow(second), .follow(other)])
-            == [.applied(following: true), .applied(following: true), .applied(following: true)])
+        #expect(
+            try store.apply([.follow(first), .follow(second), .follow(other)])
+                == [.applied(following: true), .applied(following: true), .applied(following: true)])
         #expect(try store.apply([.follow(first), .follow(second)]) == [.alreadyApplied, .alreadyApplied])
         #expect(try store.isNonceApplied(first.nonce, signedTimestamp: 10, userid: "u"))
         #expect(try store.isNonceApplied(first.nonce, signedTimestamp: 10, userid: "ufollow"))
@@ -48,8 +49,9 @@ final class StoreBindingTests: Sendable {
             let now = service.clock.now
             let first = identities[0].follow(target: "followv", timestamp: now, requestKey: identities[0].mainKey)
             let second = identities[2].follow(target: "v", timestamp: now, requestKey: identities[2].mainKey)
-            #expect(first.text("sign_content").contains(
-                SignedDigests.followNonce(userid: "ufollow", action: "follow", targetUserid: "v", timestamp: now).hexString))
+            #expect(
+                first.text("sign_content").contains(
+                    SignedDigests.followNonce(userid: "ufollow", action: "follow", targetUserid: "v", timestamp: now).hexString))
             #expect(try await service.send(Routes.follow, first).code == 0)
             let answer = try await service.send(Routes.follow, second)
             #expect(answer.code == 0 && answer.msg == "ok", "\(answer)")
@@ -67,12 +69,16 @@ final class StoreBindingTests: Sendable {
         #expect(try store.apply([.register(rotation), .follow(verifiedBefore)]) == [.applied(following: nil), .keyNotBound])
         // Committed before.
         let before = try store.counts()
-        #expect(try store.apply([.follow(StoreFixture.follow("user:alice", "user:bob", at: 11, registeredAt: 1_000))]) == [.keyNotBound])
+        #expect(
+            try store.apply([.follow(StoreFixture.follow("user:alice", "user:bob", at: 11, registeredAt: 1_000))]) == [
+                .keyNotBound
+            ])
         #expect(try store.counts() == before)
         #expect(try store.pair("user:alice", "user:bob") == nil)
         // Verified under the new key: applied.
-        #expect(try store.apply(.follow(StoreFixture.follow("user:alice", "user:bob", at: 12, registeredAt: 2_000)))
-            == .applied(following: true))
+        #expect(
+            try store.apply(.follow(StoreFixture.follow("user:alice", "user:bob", at: 12, registeredAt: 2_000)))
+                == .applied(following: true))
     }
 
     @Test("a file of the layout before v3 keeps its nonces and takes the per-user index")

@@ -108,8 +108,10 @@ struct TestService {
     }
 
     /// Sends raw bytes with the signed headers (an empty header is not sent).
-    func send(_ route: String, body: [UInt8], headers: RequestHeaders = RequestHeaders(requestPubkey: "", didkey: ""),
-              extraHeaders: HTTPFields = [:]) async throws -> Answer {
+    func send(
+        _ route: String, body: [UInt8], headers: RequestHeaders = RequestHeaders(requestPubkey: "", didkey: ""),
+        extraHeaders: HTTPFields = [:]
+    ) async throws -> Answer {
         var fields = extraHeaders
         fields[.contentType] = "application/json"
         if !headers.requestPubkey.isEmpty { fields[HTTPField.Name("web3mq-request-pubkey")!] = headers.requestPubkey }

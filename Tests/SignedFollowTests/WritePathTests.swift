@@ -22,19 +22,25 @@ struct WritePathTests {
             #expect(try await service.register(Self.bob).code == 0)
 
             let session = Ed25519KeyPair.generate()
-            let login = try await service.send(Routes.login, Self.alice.login(
-                sessionKey: session, expiresAt: service.clock.now + 86_400_000, timestamp: service.clock.now))
+            let login = try await service.send(
+                Routes.login,
+                Self.alice.login(
+                    sessionKey: session, expiresAt: service.clock.now + 86_400_000, timestamp: service.clock.now))
             #expect(login.code == 0, "\(login)")
 
-            let follow = try await service.send(Routes.follow, Self.alice.follow(
-                target: Self.bob.userid, timestamp: service.clock.now, requestKey: session))
+            let follow = try await service.send(
+                Routes.follow,
+                Self.alice.follow(
+                    target: Self.bob.userid, timestamp: service.clock.now, requestKey: session))
             #expect(follow.code == 0 && follow.msg == "ok", "\(follow)")
             #expect(follow.data?["following"] as? Bool == true)
             #expect(try service.store.pairState(userid: Self.alice.userid, targetUserid: Self.bob.userid)?.following == true)
 
             service.clock.advance(by: 1)
-            let cancel = try await service.send(Routes.follow, Self.alice.follow(
-                target: Self.bob.userid, action: "cancel", timestamp: service.clock.now, requestKey: session))
+            let cancel = try await service.send(
+                Routes.follow,
+                Self.alice.follow(
+                    target: Self.bob.userid, action: "cancel", timestamp: service.clock.now, requestKey: session))
             #expect(cancel.code == 0 && cancel.data?["following"] as? Bool == false, "\(cancel)")
 
             let entries = try service.store.auditEntries(afterSeq: 0, limit: 100)
@@ -58,8 +64,10 @@ struct WritePathTests {
                 style.walletWord = word
                 style.issuedAt = date
                 service.clock.advance(by: 1)
-                let answer = try await service.send(Routes.follow, Self.alice.follow(
-                    target: Self.bob.userid, timestamp: service.clock.now, requestKey: Self.alice.mainKey, style: style))
+                let answer = try await service.send(
+                    Routes.follow,
+                    Self.alice.follow(
+                        target: Self.bob.userid, timestamp: service.clock.now, requestKey: Self.alice.mainKey, style: style))
                 #expect(answer.code == 0, "\(layout) \(word) \(date): \(answer)")
             }
         }
@@ -75,8 +83,10 @@ struct WritePathTests {
             style.addressForm = address
             #expect(try await service.register(Self.alice, style: style).code == 0)
             #expect(try await service.register(Self.bob, style: style).code == 0)
-            let answer = try await service.send(Routes.follow, Self.alice.follow(
-                target: Self.bob.userid, timestamp: service.clock.now, requestKey: Self.alice.mainKey, style: style))
+            let answer = try await service.send(
+                Routes.follow,
+                Self.alice.follow(
+                    target: Self.bob.userid, timestamp: service.clock.now, requestKey: Self.alice.mainKey, style: style))
             #expect(answer.code == 0, "\(form) \(address): \(answer)")
         }
     }
@@ -103,18 +113,29 @@ struct WritePathTests {
             try await service.register(Self.bob)
             let key = Self.alice.mainKey, bob = Self.bob.userid, t = service.clock.now
             // A cancel of nothing succeeds and changes nothing but the pair's timestamp.
-            #expect(try await service.send(Routes.follow, Self.alice.follow(target: bob, action: "cancel", timestamp: t - 10, requestKey: key)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow, Self.alice.follow(target: bob, action: "cancel", timestamp: t - 10, requestKey: key)
+                ).code == 0)
             #expect(try service.store.counts().followingEdges == 0)
             // Follow, then a second follow (no-op), then a same-time cancel beats the follow.
-            #expect(try await service.send(Routes.follow, Self.alice.follow(target: bob, timestamp: t, requestKey: key)).code == 0)
-            #expect(try await service.send(Routes.follow, Self.alice.follow(target: bob, timestamp: t + 1, requestKey: key)).data?["following"] as? Bool == true)
-            let tie = try await service.send(Routes.follow, Self.alice.follow(target: bob, action: "unfollow", timestamp: t + 1, requestKey: key))
+            #expect(
+                try await service.send(Routes.follow, Self.alice.follow(target: bob, timestamp: t, requestKey: key)).code == 0)
+            #expect(
+                try await service.send(Routes.follow, Self.alice.follow(target: bob, timestamp: t + 1, requestKey: key)).data?[
+                    "following"] as? Bool == true)
+            let tie = try await service.send(
+                Routes.follow, Self.alice.follow(target: bob, action: "unfollow", timestamp: t + 1, requestKey: key))
             #expect(tie.code == 0 && tie.data?["following"] as? Bool == false, "\(tie)")
             // A no-op cancel, then a follow at the same time as that applied cancel (a new
             // nonce, not a replay) and an older follow are stale.
-            #expect(try await service.send(Routes.follow, Self.alice.follow(target: bob, action: "cancel", timestamp: t + 3, requestKey: key)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.follow, Self.alice.follow(target: bob, action: "cancel", timestamp: t + 3, requestKey: key)
+                ).code == 0)
             let before = try service.store.counts()
-            let sameTime = try await service.send(Routes.follow, Self.alice.follow(target: bob, timestamp: t + 3, requestKey: key))
+            let sameTime = try await service.send(
+                Routes.follow, Self.alice.follow(target: bob, timestamp: t + 3, requestKey: key))
             #expect(sameTime.code == 40901 && sameTime.status == 409, "\(sameTime)")
             let older = try await service.send(Routes.follow, Self.alice.follow(target: bob, timestamp: t - 5, requestKey: key))
             #expect(older.code == 40901, "\(older)")
@@ -128,16 +149,24 @@ struct WritePathTests {
             try await service.register(Self.alice)
             try await service.register(Self.bob)
             let session = Ed25519KeyPair.generate()
-            #expect(try await service.send(Routes.login, Self.alice.login(
-                sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now)).code == 0)
+            #expect(
+                try await service.send(
+                    Routes.login,
+                    Self.alice.login(
+                        sessionKey: session, expiresAt: service.clock.now + 3_600_000, timestamp: service.clock.now)
+                ).code == 0)
             let rotated = TestIdentity(wallet: Self.alice.wallet, mainKey: Ed25519KeyPair.generate())
             service.clock.advance(by: 1000)
             #expect(try await service.register(rotated).code == 0)
-            let withOldSession = try await service.send(Routes.follow, Self.alice.follow(
-                target: Self.bob.userid, timestamp: service.clock.now, requestKey: session))
+            let withOldSession = try await service.send(
+                Routes.follow,
+                Self.alice.follow(
+                    target: Self.bob.userid, timestamp: service.clock.now, requestKey: session))
             #expect(withOldSession.code == 40302, "\(withOldSession)")
-            let withNewMain = try await service.send(Routes.follow, rotated.follow(
-                target: Self.bob.userid, timestamp: service.clock.now, requestKey: rotated.mainKey))
+            let withNewMain = try await service.send(
+                Routes.follow,
+                rotated.follow(
+                    target: Self.bob.userid, timestamp: service.clock.now, requestKey: rotated.mainKey))
             #expect(withNewMain.code == 0, "\(withNewMain)")
         }
     }

@@ -85,7 +85,9 @@ struct WriteQueueTests {
         #expect(queue.park("after shutdown") == nil)
     }
 
-    @Test("a chunk is owed from the threshold on, enough to go chunk under it; an idle flush goes on while chunks are written and pairs are left")
+    @Test(
+        "a chunk is owed from the threshold on, enough to go chunk under it; an idle flush goes on while chunks are written and pairs are left"
+    )
     func flushPolicy() {
         let policy = PairFlushPolicy(threshold: 100, chunk: 10, idleDelay: .milliseconds(50), idleChunk: 20)
         #expect(policy.chunkOwed(afterCommitLeaving: 0) == nil)

@@ -56,7 +56,8 @@ let target = "user:" + sha3_224("benchmark target").hexString
 // 30 s into a minute, as in the tests.
 let now: Int64 = 1_700_000_010_000
 let minute = now / 60_000
-let text = "\n    Web3MQ wants you to sign in with your eth account:\n    \(wallet.address.lowercased)\n    \n    For follow signature"
+let text =
+    "\n    Web3MQ wants you to sign in with your eth account:\n    \(wallet.address.lowercased)\n    \n    For follow signature"
 let signature = wallet.signature(forPersonalMessage: text.utf8).description
 
 func worstCase(_ action: String) -> FollowNonceSearch {
@@ -64,7 +65,8 @@ func worstCase(_ action: String) -> FollowNonceSearch {
         written: sha3_224("no candidate gives this"), userid: userid, action: action, targetUserid: target,
         timestamp: now, issuedAt: (minute - 1) * 60_000)
 }
-let flutterNonce = SignedDigests.followNonce(userid: userid, action: "FollowAction.follow", targetUserid: target, timestamp: now - 2_500)
+let flutterNonce = SignedDigests.followNonce(
+    userid: userid, action: "FollowAction.follow", targetUserid: target, timestamp: now - 2_500)
 let flutter = FollowNonceSearch(
     written: flutterNonce, userid: userid, action: "follow", targetUserid: target, timestamp: now, issuedAt: now - 2_500)
 
@@ -78,9 +80,12 @@ let nonceInput = Array((userid + "FollowAction.follow" + target + String(now)).u
 let oneShots = 20_000
 var recovery: [Double] = [], follow: [Double] = [], cancel: [Double] = [], typical: [Double] = [], oneShot: [Double] = []
 for _ in 0..<rounds {
-    recovery.append(timed {
-        for _ in 0..<recoveries { consume(try! RecoverableSignature(hex: signature).recoverAddress(personalMessage: text.utf8)) }
-    } / Double(recoveries))
+    recovery.append(
+        timed {
+            for _ in 0..<recoveries {
+                consume(try! RecoverableSignature(hex: signature).recoverAddress(personalMessage: text.utf8))
+            }
+        } / Double(recoveries))
     oneShot.append(timed { for _ in 0..<oneShots { consume(sha3_224(nonceInput)) } } / Double(oneShots))
     follow.append(timed { consume(worstCase("follow").run()) })
     cancel.append(timed { consume(worstCase("cancel").run()) })
@@ -93,8 +98,13 @@ let (r, f, c, t) = (median(recovery), median(follow), median(cancel), median(typ
 print("median of \(rounds) rounds, CPU time of one thread")
 print("  did_signature recovery:                     \(us(r))")
 print("  one-shot sha3_224 of a nonce's input (\(nonceInput.count) B):   \(String(format: "%.0f ns", median(oneShot)))")
-print("  worst-case search, follow (120,000 hashes): \(ms(f))  = \(String(format: "%.0f", f / r))x a recovery, \(String(format: "%.0f", f / 120_000)) ns a hash")
+print(
+    "  worst-case search, follow (120,000 hashes): \(ms(f))  = \(String(format: "%.0f", f / r))x a recovery, \(String(format: "%.0f", f / 120_000)) ns a hash"
+)
 print("  worst-case search, cancel (180,000 hashes): \(ms(c))  = \(String(format: "%.0f", c / r))x a recovery")
 print("  Flutter follow 2.5 s early (\(flutterHashes) hashes):    \(ms(t))  = \(String(format: "%.0f", t / r))x a recovery")
-print(String(format: "JSON: {\"rounds\":%d,\"one_shot_sha3_224_ns\":%.0f,\"recovery_ns\":%.0f,\"worst_follow_ns\":%.0f,\"worst_cancel_ns\":%.0f,\"flutter_2500ms_ns\":%.0f,\"flutter_2500ms_hashes\":%d}",
-             rounds, median(oneShot), r, f, c, t, flutterHashes))
+print(
+    String(
+        format:
+            "JSON: {\"rounds\":%d,\"one_shot_sha3_224_ns\":%.0f,\"recovery_ns\":%.0f,\"worst_follow_ns\":%.0f,\"worst_cancel_ns\":%.0f,\"flutter_2500ms_ns\":%.0f,\"flutter_2500ms_hashes\":%d}",
+        rounds, median(oneShot), r, f, c, t, flutterHashes))

@@ -89,10 +89,12 @@ func build(_ options: Options) throws {
         let name = userid(index)
         names.append(name)
         let address = "0x" + Hex.encode(keccak256("read address \(index)").bytes[12...])
-        writes.append(.register(Registration(
-            userid: name, didType: "eth", didValue: address, mainPubkey: sha3_256("read main key \(index)").hexString,
-            timestamp: baseTime, nonce: sha3_224("read registration \(index)"),
-            audit: AuditRecord(kind: "register", receivedAt: baseTime, body: Array(#"{"userid":"\#(name)"}"#.utf8)))))
+        writes.append(
+            .register(
+                Registration(
+                    userid: name, didType: "eth", didValue: address, mainPubkey: sha3_256("read main key \(index)").hexString,
+                    timestamp: baseTime, nonce: sha3_224("read registration \(index)"),
+                    audit: AuditRecord(kind: "register", receivedAt: baseTime, body: Array(#"{"userid":"\#(name)"}"#.utf8)))))
         if writes.count == 1024 { try flush() }
     }
     try flush()
@@ -109,11 +111,15 @@ func build(_ options: Options) throws {
         for target in targets {
             let timestamp = baseTime + Int64(written)
             written += 1
-            let nonce = SignedDigests.followNonce(userid: names[user], action: "follow", targetUserid: names[target], timestamp: timestamp)
-            writes.append(.follow(FollowChange(
-                userid: names[user], targetUserid: names[target], follow: true, timestamp: timestamp, nonce: nonce,
-                audit: AuditRecord(kind: "follow", receivedAt: timestamp, body: Array(#"{"target_userid":"\#(names[target])"}"#.utf8)),
-                keyEpoch: baseTime)))
+            let nonce = SignedDigests.followNonce(
+                userid: names[user], action: "follow", targetUserid: names[target], timestamp: timestamp)
+            writes.append(
+                .follow(
+                    FollowChange(
+                        userid: names[user], targetUserid: names[target], follow: true, timestamp: timestamp, nonce: nonce,
+                        audit: AuditRecord(
+                            kind: "follow", receivedAt: timestamp, body: Array(#"{"target_userid":"\#(names[target])"}"#.utf8)),
+                        keyEpoch: baseTime)))
             if writes.count == 1024 { try flush() }
         }
         if store.pendingPairCount >= 65_536 { try store.materializePairs() }
@@ -130,7 +136,9 @@ func build(_ options: Options) throws {
     }
     try store.close()
     try (names.joined(separator: "\n") + "\n").write(toFile: options.database + ".users", atomically: true, encoding: .utf8)
-    log("built \(options.users) users and \(options.edges) edges in \(String(format: "%.1f", seconds)) s; most followed: \(most.followers)")
+    log(
+        "built \(options.users) users and \(options.edges) edges in \(String(format: "%.1f", seconds)) s; most followed: \(most.followers)"
+    )
 }
 
 // MARK: - lists
@@ -138,7 +146,10 @@ func build(_ options: Options) throws {
 func percentiles(_ nanoseconds: [UInt64]) -> [String: Double] {
     let sorted = nanoseconds.sorted()
     func at(_ p: Double) -> Double { Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000 }
-    return ["p50_us": at(0.5), "p90_us": at(0.9), "p99_us": at(0.99), "max_us": Double(sorted.last!) / 1000, "count": Double(sorted.count)]
+    return [
+        "p50_us": at(0.5), "p90_us": at(0.9), "p99_us": at(0.99), "max_us": Double(sorted.last!) / 1000,
+        "count": Double(sorted.count),
+    ]
 }
 
 func lists(_ options: Options) throws {
@@ -167,11 +178,14 @@ func lists(_ options: Options) throws {
             samples.append(monotonicNanoseconds() - start)
         }
         let result = percentiles(samples)
-        log("\(label): p50 \(String(format: "%.1f", result["p50_us"]!)) us, p99 \(String(format: "%.1f", result["p99_us"]!)) us, max \(String(format: "%.1f", result["max_us"]!)) us")
+        log(
+            "\(label): p50 \(String(format: "%.1f", result["p50_us"]!)) us, p99 \(String(format: "%.1f", result["p99_us"]!)) us, max \(String(format: "%.1f", result["max_us"]!)) us"
+        )
         return result
     }
     let randomPopular = try measure("followers page 1 x 100, random user with >= 100 followers (\(popular.count) users)") {
-        let page = try store.followList(.followers, of: popular[Int.random(in: 0..<popular.count, using: &random)], page: 1, size: 100)!
+        let page = try store.followList(
+            .followers, of: popular[Int.random(in: 0..<popular.count, using: &random)], page: 1, size: 100)!
         check(page.entries.count == 100, "short page")
     }
     let mostFollowed = try measure("followers page 1 x 100 of the most followed user (\(most.followers) followers)") {
@@ -184,7 +198,9 @@ func lists(_ options: Options) throws {
         check(page.entries.count == 100, "short page")
     }
     let status = try measure("follow_status of a random pair") {
-        _ = try store.followStatus(userid: names[Int.random(in: 0..<names.count, using: &random)], targetUserid: names[Int.random(in: 0..<names.count, using: &random)])!
+        _ = try store.followStatus(
+            userid: names[Int.random(in: 0..<names.count, using: &random)],
+            targetUserid: names[Int.random(in: 0..<names.count, using: &random)])!
     }
     let result: [String: Any] = [
         "popular_users": popular.count, "most_followers": most.followers,

@@ -26,7 +26,8 @@ import Glibc
 // MARK: - Options
 
 struct Options {
-    var library = ProcessInfo.processInfo.environment["STARK_CRYPTO_CPP_LIB"]
+    var library =
+        ProcessInfo.processInfo.environment["STARK_CRYPTO_CPP_LIB"]
         ?? "/tmp/starkvenv/lib/python3.11/site-packages/libcrypto_c_exports.so"
     var rounds = 7
     var verifies = 500
@@ -61,9 +62,10 @@ struct Options {
 
 struct CryptoCpp {
     typealias HashFunction = @convention(c) (UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Int32
-    typealias VerifyFunction = @convention(c) (
-        UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>
-    ) -> Bool
+    typealias VerifyFunction =
+        @convention(c) (
+            UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafePointer<UInt8>
+        ) -> Bool
 
     let hash: HashFunction
     let verify: VerifyFunction
@@ -166,53 +168,74 @@ for (index, (a, b)) in hashInputs.prefix(200).enumerated() {
 
 let mainnet = Felt(shortString: "SN_MAIN")!
 let signedTexts = inputs.enumerated().map { index, input in
-    ("\n    Web3MQ wants you to sign in with your Argent X account:\n    \(input.x.paddedHexString)\n    \n    For follow signature\n    \n    Nonce: \(String(repeating: String(index % 10), count: 56))\n    Issued At: 2023/07/12 16:25", input.x)
+    (
+        "\n    Web3MQ wants you to sign in with your Argent X account:\n    \(input.x.paddedHexString)\n    \n    For follow signature\n    \n    Nonce: \(String(repeating: String(index % 10), count: 56))\n    Issued At: 2023/07/12 16:25",
+        input.x
+    )
 }
 
 var samples: [String: [Double]] = [:]
 var sink = 0
 let variants: [(String, () -> Double)] = [
-    ("cpp.verify", {
-        rate(inputs.count) {
-            for input in inputs where cpp.verify(input.cppX, input.cppHash, input.cppR, input.cppW) { sink &+= 1 }
-        }
-    }),
-    ("swift.verify-from-text", {
-        rate(inputs.count) {
-            for input in inputs {
-                let key = try! StarkPublicKey(x: input.x)
-                let signature = try! StarkSignature(r: input.r, s: input.s)
-                if key.isValidSignature(signature, for: input.hash) { sink &+= 1 }
+    (
+        "cpp.verify",
+        {
+            rate(inputs.count) {
+                for input in inputs where cpp.verify(input.cppX, input.cppHash, input.cppR, input.cppW) { sink &+= 1 }
             }
         }
-    }),
-    ("swift.verify-parsed", {
-        rate(inputs.count) {
-            for input in inputs where input.key.isValidSignature(input.signature, for: input.hash) { sink &+= 1 }
+    ),
+    (
+        "swift.verify-from-text",
+        {
+            rate(inputs.count) {
+                for input in inputs {
+                    let key = try! StarkPublicKey(x: input.x)
+                    let signature = try! StarkSignature(r: input.r, s: input.s)
+                    if key.isValidSignature(signature, for: input.hash) { sink &+= 1 }
+                }
+            }
         }
-    }),
+    ),
+    (
+        "swift.verify-parsed",
+        {
+            rate(inputs.count) {
+                for input in inputs where input.key.isValidSignature(input.signature, for: input.hash) { sink &+= 1 }
+            }
+        }
+    ),
     // What a StarkNet follow adds before the verification: the typed-data hash of its
     // signed text for SN_MAIN (starknetKeccak, the message felt, 5 Pedersen hashes).
-    ("swift.typed-data-hash", {
-        rate(signedTexts.count) {
-            for (text, account) in signedTexts {
-                let message = StarknetTypedData.messageFelt(signContentKeccak: StarknetKeccak.hash(text.utf8))
-                let hash = StarknetTypedData.messageHash(
-                    structHash: StarknetTypedData.structHash(message: message), chainId: mainnet, account: account)
-                sink &+= hash.hashValue & 1
+    (
+        "swift.typed-data-hash",
+        {
+            rate(signedTexts.count) {
+                for (text, account) in signedTexts {
+                    let message = StarknetTypedData.messageFelt(signContentKeccak: StarknetKeccak.hash(text.utf8))
+                    let hash = StarknetTypedData.messageHash(
+                        structHash: StarknetTypedData.structHash(message: message), chainId: mainnet, account: account)
+                    sink &+= hash.hashValue & 1
+                }
             }
         }
-    }),
-    ("cpp.pedersen", {
-        rate(cppHashInputs.count) {
-            for (a, b) in cppHashInputs where cpp.hash(a, b, &output) == 0 { sink &+= Int(output[0]) }
+    ),
+    (
+        "cpp.pedersen",
+        {
+            rate(cppHashInputs.count) {
+                for (a, b) in cppHashInputs where cpp.hash(a, b, &output) == 0 { sink &+= Int(output[0]) }
+            }
         }
-    }),
-    ("swift.pedersen", {
-        rate(hashInputs.count) {
-            for (a, b) in hashInputs { sink &+= Pedersen.hash(a, b).hashValue & 1 }
+    ),
+    (
+        "swift.pedersen",
+        {
+            rate(hashInputs.count) {
+                for (a, b) in hashInputs { sink &+= Pedersen.hash(a, b).hashValue & 1 }
+            }
         }
-    }),
+    ),
 ]
 for round in 0..<options.rounds {
     // Rotate the order so that no variant always runs first or after the same one.
@@ -235,6 +258,9 @@ let ratios = [
     "verify-parsed/cpp": medians["swift.verify-parsed"]! / medians["cpp.verify"]!,
     "pedersen/cpp": medians["swift.pedersen"]! / medians["cpp.pedersen"]!,
 ]
-for (name, value) in ratios.sorted(by: { $0.key < $1.key }) { print(padded(name) + String(format: "%.2fx (ours / C++ ops per second)", value)) }
-let json = try! JSONSerialization.data(withJSONObject: ["medians": medians, "ratios": ratios, "sink": sink], options: [.sortedKeys])
+for (name, value) in ratios.sorted(by: { $0.key < $1.key }) {
+    print(padded(name) + String(format: "%.2fx (ours / C++ ops per second)", value))
+}
+let json = try! JSONSerialization.data(
+    withJSONObject: ["medians": medians, "ratios": ratios, "sink": sink], options: [.sortedKeys])
 print("JSON: " + String(decoding: json, as: UTF8.self))

@@ -121,8 +121,9 @@ struct IOCounters {
     }
 
     static func - (a: IOCounters, b: IOCounters) -> IOCounters {
-        IOCounters(readCalls: a.readCalls - b.readCalls, writeCalls: a.writeCalls - b.writeCalls,
-                   bytesWritten: a.bytesWritten - b.bytesWritten)
+        IOCounters(
+            readCalls: a.readCalls - b.readCalls, writeCalls: a.writeCalls - b.writeCalls,
+            bytesWritten: a.bytesWritten - b.bytesWritten)
     }
 }
 
@@ -250,9 +251,10 @@ struct RunningWriter {
 /// Checks the row counts after `follows` distinct follows on top of `users` registrations.
 func checkCounts(_ store: FollowStore, users: Int, follows: Int) throws {
     let counts = try store.counts()
-    check(counts.users == users && counts.followingEdges == follows && counts.followPairs == follows
+    check(
+        counts.users == users && counts.followingEdges == follows && counts.followPairs == follows
             && counts.appliedNonces == users + follows && counts.auditEntries == users + follows,
-          "unexpected row counts \(counts) for \(users) users and \(follows) follows")
+        "unexpected row counts \(counts) for \(users) users and \(follows) follows")
 }
 
 /// The (follower, target) indices of the `k`-th follow: every pair at most once while
@@ -299,8 +301,10 @@ final class RawRecovery: @unchecked Sendable {
     func recover(_ index: Int) -> secp256k1_pubkey {
         var recoverable = secp256k1_ecdsa_recoverable_signature()
         var publicKey = secp256k1_pubkey()
-        guard secp256k1_ecdsa_recoverable_signature_parse_compact(context, &recoverable, signatures + 64 * index, recoveryIDs[index]) == 1,
-              secp256k1_ecdsa_recover(context, &publicKey, &recoverable, hashes + 32 * index) == 1
+        guard
+            secp256k1_ecdsa_recoverable_signature_parse_compact(
+                context, &recoverable, signatures + 64 * index, recoveryIDs[index]) == 1,
+            secp256k1_ecdsa_recover(context, &publicKey, &recoverable, hashes + 32 * index) == 1
         else { fatalError("raw recovery failed") }
         return publicKey
     }
@@ -352,7 +356,8 @@ func pipeline(_ options: Options) async throws -> [String: Any] {
     let setupVerifier = Verifier(store: setup.store, policy: VerificationPolicy(), now: { serverNow })
     let registrations = try identities.map { identity in
         let signed = identity.registration(timestamp: serverNow - 60_000)
-        return VerifiedWrite.register(try setupVerifier.verify(RegistrationRequest(body: signed.body, headers: signed.headers), receivedAt: serverNow))
+        return VerifiedWrite.register(
+            try setupVerifier.verify(RegistrationRequest(body: signed.body, headers: signed.headers), receivedAt: serverNow))
     }
     setup.remove()
 
@@ -373,9 +378,13 @@ func pipeline(_ options: Options) async throws -> [String: Any] {
         signatures: try decoded.map { try RecoverableSignature(hex: $0.didSignature).rawRepresentation },
         messageHashes: decoded.map { PersonalMessage.hash($0.signContent) })
     for index in stride(from: 0, to: decoded.count, by: max(1, decoded.count / 200)) {
-        check(.eth(try! EthereumAddress(rawRepresentation: raw.address(index))) == decoded[index].didAddress, "raw recovery \(index) does not give the signer")
+        check(
+            .eth(try! EthereumAddress(rawRepresentation: raw.address(index))) == decoded[index].didAddress,
+            "raw recovery \(index) does not give the signer")
     }
-    log("setup: \(options.users) users, \(options.follows) signed follows (mean body \(format(meanBody, 0)) B) in \(format(wallSeconds() - setupStart, 1)) s")
+    log(
+        "setup: \(options.users) users, \(options.follows) signed follows (mean body \(format(meanBody, 0)) B) in \(format(wallSeconds() - setupStart, 1)) s"
+    )
 
     var recoverRounds: [Timing] = []
     var pipelineRounds: [Timing] = []
@@ -386,20 +395,26 @@ func pipeline(_ options: Options) async throws -> [String: Any] {
             if (step + round) % 2 == 0 {
                 let timing = time(options.recoversPerRound) { raw.run(options.recoversPerRound) }
                 recoverRounds.append(timing)
-                log("round \(round + 1): raw recover   \(format(timing.perSecond, 0))/s  (\(format(timing.wallMicros, 2)) µs each, CPU/wall \(format(timing.cores, 2)))")
+                log(
+                    "round \(round + 1): raw recover   \(format(timing.perSecond, 0))/s  (\(format(timing.wallMicros, 2)) µs each, CPU/wall \(format(timing.cores, 2)))"
+                )
             } else {
                 let (timing, transactions) = try await pipelineRound(
                     arrivals, registrations: registrations, options: options, logger: logger)
                 pipelineRounds.append(timing)
                 transactionsPerRound.append(transactions)
-                log("round \(round + 1): pipeline      \(format(timing.perSecond, 0))/s  (\(format(timing.wallMicros, 2)) µs each, CPU \(format(timing.cpuMicros, 2)) µs each, CPU/wall \(format(timing.cores, 2)), \(transactions) transactions, \(format(Double(options.follows) / Double(transactions), 1)) writes each; per request \(format(timing.writeCallsPerOp, 1)) write and \(format(timing.readCallsPerOp, 1)) read calls)")
+                log(
+                    "round \(round + 1): pipeline      \(format(timing.perSecond, 0))/s  (\(format(timing.wallMicros, 2)) µs each, CPU \(format(timing.cpuMicros, 2)) µs each, CPU/wall \(format(timing.cores, 2)), \(transactions) transactions, \(format(Double(options.follows) / Double(transactions), 1)) writes each; per request \(format(timing.writeCallsPerOp, 1)) write and \(format(timing.readCallsPerOp, 1)) read calls)"
+                )
             }
         }
     }
     let recoverRate = median(recoverRounds.map(\.perSecond))
     let pipelineRate = median(pipelineRounds.map(\.perSecond))
     let perRoundRatios = zip(pipelineRounds, recoverRounds).map { $0.perSecond / $1.perSecond }
-    log("median: raw recover \(format(recoverRate, 0))/s, pipeline \(format(pipelineRate, 0))/s, ratio \(format(pipelineRate / recoverRate, 3))")
+    log(
+        "median: raw recover \(format(recoverRate, 0))/s, pipeline \(format(pipelineRate, 0))/s, ratio \(format(pipelineRate / recoverRate, 3))"
+    )
 
     let breakdown = try await stageBreakdown(arrivals, registrations: registrations, raw: raw, options: options, logger: logger)
 
@@ -477,87 +492,118 @@ func stageBreakdown(
 
     typealias Stage = (name: String, run: () async throws -> Timing)
     let stages: [Stage] = [
-        ("decode", {
-            time(count) {
-                for arrival in arrivals { _ = try! FollowRequest(body: arrival.body, headers: arrival.headers) }
-            }
-        }),
-        ("verify", {
-            time(count) {
-                for request in requests { _ = try! verifier.verify(request, receivedAt: serverNow) }
-            }
-        }),
-        ("verify: followContext read", {
-            time(count) {
-                for request in requests {
-                    _ = try! readStore.store.followContext(
-                        userid: request.userid, requestKey: Hex.encode(request.requestKey), targetUserid: request.targetUserid)
+        (
+            "decode",
+            {
+                time(count) {
+                    for arrival in arrivals { _ = try! FollowRequest(body: arrival.body, headers: arrival.headers) }
                 }
             }
-        }),
-        ("verify: nonce + sign_content checks", {
-            time(count) {
-                for request in requests {
-                    let text = try! SignContent(request.signContent).checkFollow(
-                        didType: request.didType, address: request.didAddress, timestamp: request.timestamp)
-                    check(FollowNonce.atBodyTimestamp(
-                        text.writtenNonce, userid: request.userid, action: request.action,
-                        targetUserid: request.targetUserid, timestamp: request.timestamp) != nil, "the nonce does not match")
+        ),
+        (
+            "verify",
+            {
+                time(count) {
+                    for request in requests { _ = try! verifier.verify(request, receivedAt: serverNow) }
                 }
             }
-        }),
-        ("verify: did_signature parse + recoverAddress", {
-            time(count) {
-                for request in requests {
-                    let signature = try! RecoverableSignature(hex: request.didSignature)
-                    check(.eth(try! signature.recoverAddress(personalMessage: request.signContent.utf8)) == request.didAddress,
-                          "recoverAddress does not give the did address")
+        ),
+        (
+            "verify: followContext read",
+            {
+                time(count) {
+                    for request in requests {
+                        _ = try! readStore.store.followContext(
+                            userid: request.userid, requestKey: Hex.encode(request.requestKey), targetUserid: request.targetUserid
+                        )
+                    }
                 }
             }
-        }),
-        ("verify: did_signature hex + message hash only", {
-            time(count) {
-                var sink: UInt8 = 0
-                for request in requests {
-                    sink ^= try! RecoverableSignature(hex: request.didSignature).recoveryID
-                    sink ^= PersonalMessage.hash(request.signContent.utf8).bytes[0]
+        ),
+        (
+            "verify: nonce + sign_content checks",
+            {
+                time(count) {
+                    for request in requests {
+                        let text = try! SignContent(request.signContent).checkFollow(
+                            didType: request.didType, address: request.didAddress, timestamp: request.timestamp)
+                        check(
+                            FollowNonce.atBodyTimestamp(
+                                text.writtenNonce, userid: request.userid, action: request.action,
+                                targetUserid: request.targetUserid, timestamp: request.timestamp) != nil,
+                            "the nonce does not match")
+                    }
                 }
-                if sink == 0xA5 && count < 0 { print(sink) }
             }
-        }),
-        ("raw recover (parse_compact + recover)", {
-            time(count) { raw.run(count) }
-        }),
-        ("store: apply, batches of \(options.maxBatchSize)", {
-            let database = try TemporaryDatabase(directory: options.directory, logger: logger)
-            defer { database.remove() }
-            try register(registrations, in: database.store)
-            let timing = try time(count) {
-                var start = 0
-                while start < writes.count {
-                    let end = min(start + options.maxBatchSize, writes.count)
-                    let outcomes = try database.store.apply(Array(writes[start..<end]))
-                    check(outcomes.allSatisfy { $0 == .applied(following: true) }, "a follow was not applied")
-                    start = end
+        ),
+        (
+            "verify: did_signature parse + recoverAddress",
+            {
+                time(count) {
+                    for request in requests {
+                        let signature = try! RecoverableSignature(hex: request.didSignature)
+                        check(
+                            .eth(try! signature.recoverAddress(personalMessage: request.signContent.utf8)) == request.didAddress,
+                            "recoverAddress does not give the did address")
+                    }
                 }
-                try database.store.materializePairs()
             }
-            try checkCounts(database.store, users: registrations.count, follows: count)
-            return timing
-        }),
-        ("store: group-commit writer, \(options.concurrency) submitters", {
-            let database = try TemporaryDatabase(directory: options.directory, logger: logger)
-            defer { database.remove() }
-            try register(registrations, in: database.store)
-            let running = try await RunningWriter.start(
-                store: database.store, maxBatchSize: options.maxBatchSize, logger: logger, noop: registrations[0])
-            let timing = try await submitConcurrently(
-                writes, to: running.writer, submitters: options.concurrency,
-                then: { try database.store.materializePairs() })
-            await running.stop()
-            try checkCounts(database.store, users: registrations.count, follows: count)
-            return timing
-        }),
+        ),
+        (
+            "verify: did_signature hex + message hash only",
+            {
+                time(count) {
+                    var sink: UInt8 = 0
+                    for request in requests {
+                        sink ^= try! RecoverableSignature(hex: request.didSignature).recoveryID
+                        sink ^= PersonalMessage.hash(request.signContent.utf8).bytes[0]
+                    }
+                    if sink == 0xA5 && count < 0 { print(sink) }
+                }
+            }
+        ),
+        (
+            "raw recover (parse_compact + recover)",
+            {
+                time(count) { raw.run(count) }
+            }
+        ),
+        (
+            "store: apply, batches of \(options.maxBatchSize)",
+            {
+                let database = try TemporaryDatabase(directory: options.directory, logger: logger)
+                defer { database.remove() }
+                try register(registrations, in: database.store)
+                let timing = try time(count) {
+                    var start = 0
+                    while start < writes.count {
+                        let end = min(start + options.maxBatchSize, writes.count)
+                        let outcomes = try database.store.apply(Array(writes[start..<end]))
+                        check(outcomes.allSatisfy { $0 == .applied(following: true) }, "a follow was not applied")
+                        start = end
+                    }
+                    try database.store.materializePairs()
+                }
+                try checkCounts(database.store, users: registrations.count, follows: count)
+                return timing
+            }
+        ),
+        (
+            "store: group-commit writer, \(options.concurrency) submitters",
+            {
+                let database = try TemporaryDatabase(directory: options.directory, logger: logger)
+                defer { database.remove() }
+                try register(registrations, in: database.store)
+                let running = try await RunningWriter.start(
+                    store: database.store, maxBatchSize: options.maxBatchSize, logger: logger, noop: registrations[0])
+                let timing = try await submitConcurrently(
+                    writes, to: running.writer, submitters: options.concurrency,
+                    then: { try database.store.materializePairs() })
+                await running.stop()
+                try checkCounts(database.store, users: registrations.count, follows: count)
+                return timing
+            }
+        ),
     ]
 
     var results: [String: [Timing]] = [:]
@@ -573,9 +619,13 @@ func stageBreakdown(
         let timings = results[stage.name]!
         let wall = median(timings.map(\.wallMicros)), cpu = median(timings.map(\.cpuMicros))
         let writes = median(timings.map(\.writeCallsPerOp)), reads = median(timings.map(\.readCallsPerOp))
-        log("  \(stage.name.padding(toLength: 48, withPad: " ", startingAt: 0)) wall \(format(wall, 2).leftPad(8)) µs   CPU \(format(cpu, 2).leftPad(8)) µs   I/O calls \(format(writes, 1)) write, \(format(reads, 1)) read")
-        table.append(["stage": stage.name, "wall_us": wall, "cpu_us": cpu, "write_calls": writes, "read_calls": reads,
-                      "wall_us_rounds": timings.map(\.wallMicros), "cpu_us_rounds": timings.map(\.cpuMicros)])
+        log(
+            "  \(stage.name.padding(toLength: 48, withPad: " ", startingAt: 0)) wall \(format(wall, 2).leftPad(8)) µs   CPU \(format(cpu, 2).leftPad(8)) µs   I/O calls \(format(writes, 1)) write, \(format(reads, 1)) read"
+        )
+        table.append([
+            "stage": stage.name, "wall_us": wall, "cpu_us": cpu, "write_calls": writes, "read_calls": reads,
+            "wall_us_rounds": timings.map(\.wallMicros), "cpu_us_rounds": timings.map(\.cpuMicros),
+        ])
     }
     return ["count": count, "stages": table]
 }
@@ -626,10 +676,12 @@ func syntheticRegistrations(_ count: Int) -> (userids: [String], writes: [Verifi
             ("pubkey_type", .string("ed25519")), ("pubkey_value", .string(mainPubkey)), ("timestamp", .integer(serverNow)),
         ])
         userids.append(userid)
-        writes.append(.register(Registration(
-            userid: userid, didType: "eth", didValue: address, mainPubkey: mainPubkey, timestamp: serverNow - 60_000,
-            nonce: sha3_224("durable registration \(index)"),
-            audit: AuditRecord(kind: "register", receivedAt: serverNow, body: body))))
+        writes.append(
+            .register(
+                Registration(
+                    userid: userid, didType: "eth", didValue: address, mainPubkey: mainPubkey, timestamp: serverNow - 60_000,
+                    nonce: sha3_224("durable registration \(index)"),
+                    audit: AuditRecord(kind: "register", receivedAt: serverNow, body: body))))
     }
     return (userids, writes)
 }
@@ -654,12 +706,13 @@ func syntheticFollows(_ count: Int, userids: [String]) -> [VerifiedWrite] {
             ("did_signature", .string("0x" + sha3_256("sig \(k)").hexString + sha3_256("sig2 \(k)").hexString + "1b")),
             ("sign_content", .string(content)),
         ])
-        return .follow(FollowChange(
-            userid: userid, targetUserid: targetUserid, follow: true, timestamp: timestamp, nonce: nonce,
-            audit: AuditRecord(
-                kind: "follow", receivedAt: serverNow, requestPubkey: sha3_256("durable main key \(follower)").hexString,
-                didkey: "eth:" + address, body: body),
-            keyEpoch: serverNow - 60_000))
+        return .follow(
+            FollowChange(
+                userid: userid, targetUserid: targetUserid, follow: true, timestamp: timestamp, nonce: nonce,
+                audit: AuditRecord(
+                    kind: "follow", receivedAt: serverNow, requestPubkey: sha3_256("durable main key \(follower)").hexString,
+                    didkey: "eth:" + address, body: body),
+                keyEpoch: serverNow - 60_000))
     }
 }
 
@@ -675,32 +728,39 @@ func durable(_ options: Options) async throws -> [String: Any] {
 
     typealias Variant = (name: String, run: (FollowStore) async throws -> (Timing, transactions: Int))
     var variants: [Variant] = [
-        ("group-commit writer", { store in
-            let running = try await RunningWriter.start(
-                store: store, maxBatchSize: options.maxBatchSize, logger: logger, noop: registrations[0])
-            // Timed until every pair is in follow_pairs as well: the cost of the whole write.
-            let timing = try await submitConcurrently(
-                follows, to: running.writer, submitters: options.submitters, then: { try store.materializePairs() })
-            let transactions = running.transactions
-            await running.stop()
-            return (timing, transactions)
-        }),
+        (
+            "group-commit writer",
+            { store in
+                let running = try await RunningWriter.start(
+                    store: store, maxBatchSize: options.maxBatchSize, logger: logger, noop: registrations[0])
+                // Timed until every pair is in follow_pairs as well: the cost of the whole write.
+                let timing = try await submitConcurrently(
+                    follows, to: running.writer, submitters: options.submitters, then: { try store.materializePairs() })
+                let transactions = running.transactions
+                await running.stop()
+                return (timing, transactions)
+            }
+        )
     ]
     for batch in [256, 1024] {
-        variants.append(("store.apply, batches of \(batch)", { store in
-            let timing = try time(follows.count) {
-                var start = 0
-                while start < follows.count {
-                    let end = min(start + batch, follows.count)
-                    let outcomes = try store.apply(Array(follows[start..<end]))
-                    check(outcomes.allSatisfy { $0 == .applied(following: true) }, "a follow was not applied")
-                    start = end
-                    if store.pendingPairCount >= 16384 { try store.materializePairs() }  // as the writer does
+        variants.append(
+            (
+                "store.apply, batches of \(batch)",
+                { store in
+                    let timing = try time(follows.count) {
+                        var start = 0
+                        while start < follows.count {
+                            let end = min(start + batch, follows.count)
+                            let outcomes = try store.apply(Array(follows[start..<end]))
+                            check(outcomes.allSatisfy { $0 == .applied(following: true) }, "a follow was not applied")
+                            start = end
+                            if store.pendingPairCount >= 16384 { try store.materializePairs() }  // as the writer does
+                        }
+                        try store.materializePairs()
+                    }
+                    return (timing, (follows.count + batch - 1) / batch)
                 }
-                try store.materializePairs()
-            }
-            return (timing, (follows.count + batch - 1) / batch)
-        }))
+            ))
     }
 
     variants.removeAll { !$0.name.hasPrefix(options.only) }
@@ -716,7 +776,9 @@ func durable(_ options: Options) async throws -> [String: Any] {
             try checkCounts(database.store, users: options.users, follows: options.follows)
             database.remove()
             results[variant.name, default: []].append((timing, transactions))
-            log("round \(round + 1): \(variant.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(format(timing.perSecond, 0).leftPad(7)) follows/s  (CPU \(format(timing.cpuMicros, 2)) µs per follow, CPU/wall \(format(timing.cores, 2)), \(transactions) transactions; per follow \(format(timing.writeCallsPerOp, 1)) write and \(format(timing.readCallsPerOp, 1)) read calls, \(format(timing.kilobytesWrittenPerOp, 1)) KiB written)")
+            log(
+                "round \(round + 1): \(variant.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(format(timing.perSecond, 0).leftPad(7)) follows/s  (CPU \(format(timing.cpuMicros, 2)) µs per follow, CPU/wall \(format(timing.cores, 2)), \(transactions) transactions; per follow \(format(timing.writeCallsPerOp, 1)) write and \(format(timing.readCallsPerOp, 1)) read calls, \(format(timing.kilobytesWrittenPerOp, 1)) KiB written)"
+            )
         }
     }
     var table: [[String: Any]] = []
@@ -724,7 +786,9 @@ func durable(_ options: Options) async throws -> [String: Any] {
     for variant in variants {
         let rounds = results[variant.name]!
         let rate = median(rounds.map(\.0.perSecond))
-        log("median: \(variant.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(format(rate, 0).leftPad(7)) follows/s, CPU \(format(median(rounds.map(\.0.cpuMicros)), 2)) µs per follow")
+        log(
+            "median: \(variant.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(format(rate, 0).leftPad(7)) follows/s, CPU \(format(median(rounds.map(\.0.cpuMicros)), 2)) µs per follow"
+        )
         table.append([
             "variant": variant.name, "median_per_s": rate, "per_s": rounds.map(\.0.perSecond),
             "cpu_us": rounds.map(\.0.cpuMicros), "cpu_per_wall": rounds.map(\.0.cores), "transactions": rounds.map(\.1),

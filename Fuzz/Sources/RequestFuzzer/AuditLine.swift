@@ -17,10 +17,10 @@ struct AuditLine {
     /// The fields of `line`, or nil when it is not an export line.
     init?(_ line: [UInt8]) {
         guard let object = try? JSONReader.object(from: line),
-              let seq = try? object.integer("seq"), let kind = try? object.string("kind"),
-              let receivedAt = try? object.integer("received_at"), let requestPubkey = try? object.string("request_pubkey"),
-              let didkey = try? object.string("didkey"), let body = try? Base64.decode(object.string("body_b64")),
-              let prevHash = try? Hex.decode(object.string("prev_hash"), byteCount: 32)
+            let seq = try? object.integer("seq"), let kind = try? object.string("kind"),
+            let receivedAt = try? object.integer("received_at"), let requestPubkey = try? object.string("request_pubkey"),
+            let didkey = try? object.string("didkey"), let body = try? Base64.decode(object.string("body_b64")),
+            let prevHash = try? Hex.decode(object.string("prev_hash"), byteCount: 32)
         else { return nil }
         (self.seq, self.kind, self.receivedAt, self.requestPubkey, self.didkey, self.body, self.prevHash) =
             (seq, kind, receivedAt, requestPubkey, didkey, body, prevHash)
@@ -31,7 +31,8 @@ struct AuditLine {
         let prevHash = previous ?? self.prevHash
         let hash = AuditChain.hash(
             prevHash: prevHash, seq: seq, kind: kind, receivedAt: receivedAt, requestPubkey: requestPubkey, didkey: didkey,
-            body: body).bytes
+            body: body
+        ).bytes
         let text = JSONWriter.object([
             ("seq", .integer(seq)), ("kind", .string(kind)), ("received_at", .integer(receivedAt)),
             ("request_pubkey", .string(requestPubkey)), ("didkey", .string(didkey)), ("body_b64", .string(Base64.encode(body))),

@@ -37,9 +37,10 @@ enum FuzzTargets {
             didType: request.didType.rawValue, didValue: request.didValueSent, timestamp: request.timestamp)
         let content = SignContent(request.signatureContent)
         for origins in [[], ["https://dapp.example"]] {
-            consume(try? content.checkRegistration(
-                didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
-                allowedOrigins: origins))
+            consume(
+                try? content.checkRegistration(
+                    didType: request.didType, address: request.didAddress, nonce: nonce, timestamp: request.timestamp,
+                    allowedOrigins: origins))
         }
         consume(try? Ed25519PublicKey(rawRepresentation: request.mainPubkey))
         recover(request.didSignature, over: request.signatureContent)
@@ -51,9 +52,11 @@ enum FuzzTargets {
         let expected = SignedDigests.loginContent(
             userid: request.userid, pubkeyValue: request.sessionPubkeySent,
             pubkeyExpiredTimestamp: request.expiresAt, timestamp: request.timestamp)
-        consume((try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount)).map { Digest224(bytes: $0) == expected })
+        consume(
+            (try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount)).map { Digest224(bytes: $0) == expected })
         if let mainKey = try? Ed25519PublicKey(rawRepresentation: request.mainPubkey),
-           let signature = try? Ed25519Signature(base64: request.loginSignature) {
+            let signature = try? Ed25519Signature(base64: request.loginSignature)
+        {
             consume(mainKey.isValidSignature(signature, for: request.signatureContent.utf8))
         }
         consume(try? Ed25519PublicKey(rawRepresentation: request.sessionPubkey))
@@ -84,8 +87,9 @@ enum FuzzTargets {
         }
         let address = (content.lines.count > 1 ? try? DidAddress(parsing: content.lines[1], as: .eth) : nil) ?? address
         for origins in [[], ["https://dapp.example"]] {
-            consume(try? content.checkRegistration(
-                didType: .eth, address: address, nonce: nonce, timestamp: timestamp, allowedOrigins: origins))
+            consume(
+                try? content.checkRegistration(
+                    didType: .eth, address: address, nonce: nonce, timestamp: timestamp, allowedOrigins: origins))
         }
     }
 
@@ -139,7 +143,9 @@ enum FuzzTargets {
             precondition(text.lowercased().hasSuffix(parsed.lowercased.dropFirst(2)), "an address is its digits")
         }
         if let felt = try? Felt(hex: text) {
-            precondition((try? Felt(hex: felt.paddedHexString)) == felt && (try? Felt(hex: felt.hexString)) == felt, "a felt's hex reads back")
+            precondition(
+                (try? Felt(hex: felt.paddedHexString)) == felt && (try? Felt(hex: felt.hexString)) == felt,
+                "a felt's hex reads back")
             consume(try? StarkPublicKey(x: felt))
         }
         if let address = try? DidAddress(parsing: text, as: .starknet) {
@@ -198,17 +204,22 @@ enum FuzzTargets {
         if let text = try? SignContent(request.signContent).checkFollow(
             didType: request.didType, address: request.didAddress, timestamp: request.timestamp)
         {
-            consume(FollowNonce.atBodyTimestamp(
-                text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
-                timestamp: request.timestamp))
+            consume(
+                FollowNonce.atBodyTimestamp(
+                    text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
+                    timestamp: request.timestamp))
             // The search's bounds (its hashing is the Keccak the other targets already run).
-            consume(FollowNonceSearch(
-                written: text.writtenNonce, userid: request.userid, action: request.action,
-                targetUserid: request.targetUserid, timestamp: request.timestamp, issuedAt: text.issuedAt).worstCaseHashes)
+            consume(
+                FollowNonceSearch(
+                    written: text.writtenNonce, userid: request.userid, action: request.action,
+                    targetUserid: request.targetUserid, timestamp: request.timestamp, issuedAt: text.issuedAt
+                ).worstCaseHashes)
         }
         recover(request.didSignature, over: request.signContent)
-        if let userSignature = request.userSignature, let requestKey = try? Ed25519PublicKey(rawRepresentation: request.requestKey),
-           let signature = try? Ed25519Signature(base64: userSignature) {
+        if let userSignature = request.userSignature,
+            let requestKey = try? Ed25519PublicKey(rawRepresentation: request.requestKey),
+            let signature = try? Ed25519Signature(base64: userSignature)
+        {
             let message = request.userid + request.action + request.targetUserid + String(request.timestamp)
             consume(requestKey.isValidSignature(signature, for: message.utf8))
         }

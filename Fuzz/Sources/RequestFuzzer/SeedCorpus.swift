@@ -30,30 +30,56 @@ enum SeedCorpus {
         }
         let registrations = followStyles.prefix(3).map { alice.registration(timestamp: timestamp, style: $0.style) }
         for (index, registration) in registrations.enumerated() {
-            seeds.append(("registration-\(index)", FuzzInput.encode(.registration, headers: registration.headers, body: registration.body)))
+            seeds.append(
+                ("registration-\(index)", FuzzInput.encode(.registration, headers: registration.headers, body: registration.body))
+            )
         }
         let login = alice.login(sessionKey: session, expiresAt: timestamp + 3_600_000, timestamp: timestamp)
         seeds.append(("login-0", FuzzInput.encode(.login, headers: login.headers, body: login.body)))
         let items = follows.prefix(3).map { String(decoding: $0.body, as: UTF8.self) }.joined(separator: ",")
-        seeds.append(("batch-0", FuzzInput.encode(.batch, headers: follows[0].headers, body: Array("{\"items\":[\(items)]}".utf8))))
+        seeds.append(
+            ("batch-0", FuzzInput.encode(.batch, headers: follows[0].headers, body: Array("{\"items\":[\(items)]}".utf8))))
         seeds += broken(follows[0])
-        seeds.append(("sign-content-follow", FuzzInput.encode(.signContent, payload: bigEndian(timestamp) + Array(follows[0].text("sign_content").utf8))))
-        seeds.append((
-            "sign-content-registration",
-            FuzzInput.encode(.signContent, payload: bigEndian(timestamp) + Array(registrations[0].text("signature_content").utf8))))
-        for (index, text) in [follows[0].text("did_signature"), follows[1].text("did_signature"), follows[0].text("web3mq_user_signature")].enumerated() {
+        seeds.append(
+            (
+                "sign-content-follow",
+                FuzzInput.encode(.signContent, payload: bigEndian(timestamp) + Array(follows[0].text("sign_content").utf8))
+            ))
+        seeds.append(
+            (
+                "sign-content-registration",
+                FuzzInput.encode(
+                    .signContent, payload: bigEndian(timestamp) + Array(registrations[0].text("signature_content").utf8))
+            ))
+        for (index, text) in [
+            follows[0].text("did_signature"), follows[1].text("did_signature"), follows[0].text("web3mq_user_signature"),
+        ].enumerated() {
             seeds.append(("signature-\(index)", FuzzInput.encode(.signatures, payload: Array(text.utf8))))
         }
-        for (index, text) in [alice.address.checksummed, Hex.encode(session.publicKey.rawRepresentation), Base64.encode([1, 2, 3, 4]), "{\"a\":[1,-2.5e3,\"\\u00e9\",null,true]}"].enumerated() {
+        for (index, text) in [
+            alice.address.checksummed, Hex.encode(session.publicKey.rawRepresentation), Base64.encode([1, 2, 3, 4]),
+            "{\"a\":[1,-2.5e3,\"\\u00e9\",null,true]}",
+        ].enumerated() {
             seeds.append(("encoding-\(index)", FuzzInput.encode(.encodings, payload: Array(text.utf8))))
         }
         for (index, layout) in IssuedAt.Layout.allCases.enumerated() {
-            seeds.append(("issued-at-\(index)", FuzzInput.encode(.issuedAt, payload: bigEndian(timestamp) + Array(IssuedAt.format(timestamp, layout).utf8))))
+            seeds.append(
+                (
+                    "issued-at-\(index)",
+                    FuzzInput.encode(.issuedAt, payload: bigEndian(timestamp) + Array(IssuedAt.format(timestamp, layout).utf8))
+                ))
         }
         seeds += starknetSeeds
-        seeds.append(("audit-lines", FuzzInput.encode(.auditLines, payload: auditLines([
-            ("register", registrations[0]), ("register", bob.registration(timestamp: timestamp)), ("login", login), (follows[0].text("action") == "follow" ? "follow" : "cancel", follows[0]),
-        ]))))
+        seeds.append(
+            (
+                "audit-lines",
+                FuzzInput.encode(
+                    .auditLines,
+                    payload: auditLines([
+                        ("register", registrations[0]), ("register", bob.registration(timestamp: timestamp)), ("login", login),
+                        (follows[0].text("action") == "follow" ? "follow" : "cancel", follows[0]),
+                    ]))
+            ))
         return seeds
     }
 
@@ -64,21 +90,30 @@ enum SeedCorpus {
         let follows = followStyles.prefix(3).enumerated().map { index, choice in
             var style = choice.style
             style.walletWord = ["Argent X", "Braavos", "starknet"][index]
-            let follow = starkAlice.follow(target: starkBob.userid, action: choice.action, timestamp: timestamp + Int64(index),
-                                           requestKey: starkAlice.mainKey, style: style)
+            let follow = starkAlice.follow(
+                target: starkBob.userid, action: choice.action, timestamp: timestamp + Int64(index),
+                requestKey: starkAlice.mainKey, style: style)
             return index == 1 ? follow.removing("did_pubkey") : follow
         }
         for (index, follow) in follows.enumerated() {
             seeds.append(("starknet-follow-\(index)", FuzzInput.encode(.follow, headers: follow.headers, body: follow.body)))
-            seeds.append(("starknet-signature-\(index)", FuzzInput.encode(.signatures, payload: Array(follow.text("did_signature").utf8))))
+            seeds.append(
+                ("starknet-signature-\(index)", FuzzInput.encode(.signatures, payload: Array(follow.text("did_signature").utf8))))
         }
         let registration = starkAlice.registration(timestamp: timestamp)
-        seeds.append(("starknet-registration-0", FuzzInput.encode(.registration, headers: registration.headers, body: registration.body)))
+        seeds.append(
+            ("starknet-registration-0", FuzzInput.encode(.registration, headers: registration.headers, body: registration.body)))
         seeds.append(("starknet-encoding-0", FuzzInput.encode(.encodings, payload: Array(starkAlice.did.description.utf8))))
-        seeds.append(("starknet-audit-lines", FuzzInput.encode(.auditLines, payload: auditLines([
-            ("register", registration), ("register", starkBob.registration(timestamp: timestamp)),
-            (follows[0].text("action") == "follow" ? "follow" : "cancel", follows[0]),
-        ]))))
+        seeds.append(
+            (
+                "starknet-audit-lines",
+                FuzzInput.encode(
+                    .auditLines,
+                    payload: auditLines([
+                        ("register", registration), ("register", starkBob.registration(timestamp: timestamp)),
+                        (follows[0].text("action") == "follow" ? "follow" : "cancel", follows[0]),
+                    ]))
+            ))
         return seeds
     }
 
@@ -119,7 +154,9 @@ enum SeedCorpus {
             follow.replacing("did_signature", with: .string("0x" + String(repeating: "f", count: 130))).body,
             follow.replacing("timestamp", with: .raw("1.7e12")).body,
         ]
-        return bodies.enumerated().map { index, body in ("broken-\(index)", FuzzInput.encode(.follow, headers: follow.headers, body: body)) }
+        return bodies.enumerated().map { index, body in
+            ("broken-\(index)", FuzzInput.encode(.follow, headers: follow.headers, body: body))
+        }
     }
 
     /// An export of `entries` from seq 1, chained from the genesis hash.
@@ -129,7 +166,8 @@ enum SeedCorpus {
         for (index, entry) in entries.enumerated() {
             let draft = JSONWriter.object([
                 ("seq", .integer(Int64(index + 1))), ("kind", .string(entry.kind)), ("received_at", .integer(timestamp + 1)),
-                ("request_pubkey", .string(entry.request.headers.requestPubkey)), ("didkey", .string(entry.request.headers.didkey)),
+                ("request_pubkey", .string(entry.request.headers.requestPubkey)),
+                ("didkey", .string(entry.request.headers.didkey)),
                 ("body_b64", .string(Base64.encode(entry.request.body))), ("prev_hash", .string(Hex.encode(previous))),
             ])
             let line = AuditLine(draft)!.rechained(after: previous)

@@ -23,8 +23,11 @@ extension FieldElement {
             guard let digit = tables.logarithm(ofTorsionElement: probe) else { return nil }
             if digit != 0 {
                 t = t * tables.inversePower(window: window, digit: digit)
-                exponent = exponent.addingReportingOverflow(UInt256(UInt64(digit) << UInt64(8 * (window % 8)))
-                    .shiftedLeftByLimbs(window / 8)).0
+                exponent =
+                    exponent.addingReportingOverflow(
+                        UInt256(UInt64(digit) << UInt64(8 * (window % 8)))
+                            .shiftedLeftByLimbs(window / 8)
+                    ).0
             }
         }
         // a is a square exactly when e is even; then sqrt(a) = a^((q + 1) / 2) * c^(-e / 2).

@@ -151,7 +151,8 @@ extension AffinePoint {
             if rest.w0 & 1 == 1 {
                 digit = Int(rest.w0 & 31)
                 if digit >= 16 { digit -= 32 }
-                rest = digit > 0
+                rest =
+                    digit > 0
                     ? rest.subtractingReportingBorrow(UInt256(UInt64(digit))).0
                     : rest.addingReportingOverflow(UInt256(UInt64(-digit))).0
             }

@@ -109,7 +109,12 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Limb `index`, least significant first.
     @inline(__always)
     func limb(_ index: Int) -> UInt64 {
-        switch index { case 0: w0; case 1: w1; case 2: w2; default: w3 }
+        switch index {
+        case 0: w0;
+        case 1: w1;
+        case 2: w2;
+        default: w3
+        }
     }
 
     /// Bit `index` (0 is the least significant).

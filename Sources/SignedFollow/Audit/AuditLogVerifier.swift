@@ -118,7 +118,9 @@ public struct AuditLogVerifier: Sendable {
         _ = try SignatureChecks.registration(request, policy: policy)
         let did = request.didAddress
         if checksBindings, let existing = users[request.userid] {
-            guard existing.did == did else { throw RequestError(.alreadyRegistered, "userid is already registered to another did") }
+            guard existing.did == did else {
+                throw RequestError(.alreadyRegistered, "userid is already registered to another did")
+            }
             guard existing.starkKey == request.starkKey else {
                 throw RequestError(.didNotOwner, "did_pubkey is not the key bound to this did earlier in the log")
             }
@@ -149,9 +151,11 @@ public struct AuditLogVerifier: Sendable {
         }
         if case .starknet = request.didAddress, starkKey == nil {
             throw RequestError(
-                .didNotOwner, checksBindings
+                .didNotOwner,
+                checksBindings
                     ? "userid is not registered with a Stark key earlier in the log"
-                    : "a StarkNet follow without did_pubkey is verified with the key its registration bound: verify the export from seq 1")
+                    : "a StarkNet follow without did_pubkey is verified with the key its registration bound: verify the export from seq 1"
+            )
         }
         // The same checks as the service's, the nonce search included (without its budget).
         _ = try SignatureChecks.follow(

@@ -71,7 +71,9 @@ public struct FollowExplanation: Sendable {
             return
         }
         var checks: [Check] = []
-        func record(_ number: Int, _ name: String, _ details: [String] = [], _ check: () throws(RequestError) -> Void) -> RequestError? {
+        func record(
+            _ number: Int, _ name: String, _ details: [String] = [], _ check: () throws(RequestError) -> Void
+        ) -> RequestError? {
             do {
                 try check()
                 checks.append(Check(number: number, name: name, outcome: .passed, details: details))
@@ -88,9 +90,12 @@ public struct FollowExplanation: Sendable {
             _ = try SignatureChecks.validatedKey(request.requestKey, field: "web3mq-request-pubkey")
         }
         let distance = request.timestamp - now
-        let windowFailure = record(4, Self.names[4], [
-            "timestamp \(request.timestamp) is \(Self.seconds(distance)) from the clock (\(now)); the window is \(Self.seconds(policy.timestampWindowMilliseconds)) either way",
-        ]) { () throws(RequestError) in
+        let windowFailure = record(
+            4, Self.names[4],
+            [
+                "timestamp \(request.timestamp) is \(Self.seconds(distance)) from the clock (\(now)); the window is \(Self.seconds(policy.timestampWindowMilliseconds)) either way"
+            ]
+        ) { () throws(RequestError) in
             guard abs(distance) <= policy.timestampWindowMilliseconds else {
                 throw RequestError(.timestampOutOfWindow, "timestamp is outside the accepted window")
             }
@@ -110,27 +115,38 @@ public struct FollowExplanation: Sendable {
             request, text, maySearch: Self.signatureMayVerify(request, policy: policy))
         let nonceFailure = searched && nonce == nil ? SignatureChecks.nonceMismatch : nil
         // One check 5: the lines (section 5 and 5a), then the nonce (searched last by the service).
-        let nonceOutcome: Outcome = text == nil || nonce != nil || searched
-            ? .passed : .notChecked("the nonce is not over the body's timestamp, and earlier ones are searched for only once did_signature verifies")
-        checks.append(Check(
-            number: 5, name: Self.names[5], outcome: (contentFailure ?? nonceFailure).map(Outcome.failed) ?? nonceOutcome,
-            details: ["the lines of sections 5 and 5a, the nonce over any spelling of the action and a timestamp up to 120 s earlier"]
-                + nonceDetails))
+        let nonceOutcome: Outcome =
+            text == nil || nonce != nil || searched
+            ? .passed
+            : .notChecked(
+                "the nonce is not over the body's timestamp, and earlier ones are searched for only once did_signature verifies")
+        checks.append(
+            Check(
+                number: 5, name: Self.names[5], outcome: (contentFailure ?? nonceFailure).map(Outcome.failed) ?? nonceOutcome,
+                details: [
+                    "the lines of sections 5 and 5a, the nonce over any spelling of the action and a timestamp up to 120 s earlier"
+                ]
+                    + nonceDetails))
         let lines = Self.lines(of: request, nonce: nonce?.digest ?? jsNonce)
         var recovered: EthereumAddress?
         let signatureFailure: RequestError?
         switch request.didAddress {
         case .eth(let address):
             recovered = try? SignatureChecks.recoveredAddress(request.didSignature, over: request.signContent)
-            signatureFailure = record(6, Self.names[6], [
-                "recovered address: \(recovered?.checksummed ?? "none")", "did address: \(address.checksummed)",
-            ]) { () throws(RequestError) in
+            signatureFailure = record(
+                6, Self.names[6],
+                [
+                    "recovered address: \(recovered?.checksummed ?? "none")", "did address: \(address.checksummed)",
+                ]
+            ) { () throws(RequestError) in
                 try SignatureChecks.didSignature(
                     request.didSignature, over: request.signContent, claimed: request.didAddress, starkKey: nil, chainIds: [])
             }
         case .starknet(let account):
-            let hashes = zip(policy.starknetChainIds, StarknetDidSignature.messageHashes(
-                of: request.signContent, account: account, chainIds: policy.starknetChainIds))
+            let hashes = zip(
+                policy.starknetChainIds,
+                StarknetDidSignature.messageHashes(
+                    of: request.signContent, account: account, chainIds: policy.starknetChainIds))
             let details = hashes.map { "typed-data hash for chain id \($0.hexString): \($1.decimalString)" }
             if let key = request.starkKey {
                 signatureFailure = record(6, Self.names[6], details + ["Stark key (did_pubkey): \(key.paddedHexString)"]) {
@@ -141,18 +157,23 @@ public struct FollowExplanation: Sendable {
                 }
             } else {
                 signatureFailure = nil
-                checks.append(Check(
-                    number: 6, name: Self.names[6],
-                    outcome: .notChecked("did_pubkey is absent: the signature is checked with the Stark key the registration bound, in the service's database"),
-                    details: details))
+                checks.append(
+                    Check(
+                        number: 6, name: Self.names[6],
+                        outcome: .notChecked(
+                            "did_pubkey is absent: the signature is checked with the Stark key the registration bound, in the service's database"
+                        ),
+                        details: details))
             }
         }
         checks.append(Check(number: 7, name: Self.names[7], outcome: .notChecked(Self.needsState), details: []))
         let userSignatureFailure: RequestError?
         if request.userSignature != nil, keyFailure != nil {
             userSignatureFailure = nil
-            checks.append(Check(
-                number: 8, name: Self.names[8], outcome: .notChecked("the request key is not a valid point (check 3)"), details: []))
+            checks.append(
+                Check(
+                    number: 8, name: Self.names[8], outcome: .notChecked("the request key is not a valid point (check 3)"),
+                    details: []))
         } else if let userSignature = request.userSignature {
             let message = SignatureChecks.userSignatureMessage(
                 userid: request.userid, action: request.action, targetUserid: request.targetUserid, timestamp: request.timestamp)
@@ -161,13 +182,17 @@ public struct FollowExplanation: Sendable {
                 try SignatureChecks.ed25519(userSignature, by: key, over: message, field: "web3mq_user_signature")
             }
         } else {
-            userSignatureFailure = record(8, Self.names[8], ["absent (optional unless the server requires it)"]) { () throws(RequestError) in
+            userSignatureFailure = record(8, Self.names[8], ["absent (optional unless the server requires it)"]) {
+                () throws(RequestError) in
                 if policy.requireUserSignature { throw RequestError.missingField("web3mq_user_signature") }
             }
         }
-        let selfFailure = record(9, Self.names[9], [
-            "target_userid is not userid; whether it is registered needs the service's database",
-        ]) { () throws(RequestError) in
+        let selfFailure = record(
+            9, Self.names[9],
+            [
+                "target_userid is not userid; whether it is registered needs the service's database"
+            ]
+        ) { () throws(RequestError) in
             guard request.targetUserid != request.userid else { throw RequestError(.followSelf, "cannot follow yourself") }
         }
         checks.append(Check(number: 10, name: Self.names[10], outcome: .notChecked(Self.needsState), details: []))
@@ -213,7 +238,8 @@ public struct FollowExplanation: Sendable {
             text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
             timestamp: request.timestamp)
         {
-            details.append("matched: sha3_224(userid + \(nonce.actionWord) + target_userid + \(nonce.timestamp)), the body's timestamp")
+            details.append(
+                "matched: sha3_224(userid + \(nonce.actionWord) + target_userid + \(nonce.timestamp)), the body's timestamp")
             return (nonce, false, details)
         }
         guard maySearch else { return (nil, false, details + ["not over the body's timestamp"]) }
@@ -221,9 +247,13 @@ public struct FollowExplanation: Sendable {
             written: text.writtenNonce, userid: request.userid, action: request.action, targetUserid: request.targetUserid,
             timestamp: request.timestamp, issuedAt: text.issuedAt)
         let (found, hashes) = search.run()
-        details.append("not over the body's timestamp; searched \(hashes) hashes over timestamps up to 120 s earlier in the Issued At minute (mod 15)")
+        details.append(
+            "not over the body's timestamp; searched \(hashes) hashes over timestamps up to 120 s earlier in the Issued At minute (mod 15)"
+        )
         if let found {
-            details.append("matched: sha3_224(userid + \(found.actionWord) + target_userid + \(found.timestamp)), \(request.timestamp - found.timestamp) ms before the body's timestamp")
+            details.append(
+                "matched: sha3_224(userid + \(found.actionWord) + target_userid + \(found.timestamp)), \(request.timestamp - found.timestamp) ms before the body's timestamp"
+            )
         }
         return (found, true, details)
     }
@@ -239,9 +269,10 @@ public struct FollowExplanation: Sendable {
             guard let key = try? SignatureChecks.validatedStarkKey(sent) else { return false }
             starkKey = key
         }
-        return (try? SignatureChecks.didSignature(
-            request.didSignature, over: request.signContent, claimed: request.didAddress, starkKey: starkKey,
-            chainIds: policy.starknetChainIds)) != nil
+        return
+            (try? SignatureChecks.didSignature(
+                request.didSignature, over: request.signContent, claimed: request.didAddress, starkKey: starkKey,
+                chainIds: policy.starknetChainIds)) != nil
     }
 
     private init(undecodable error: RequestError) {
@@ -267,30 +298,37 @@ public struct FollowExplanation: Sendable {
         let received = SignContent(request.signContent).lines.map(String.init)
         let walletPrefix = "Web3MQ wants you to sign in with your "
         let word = received.first.flatMap { line -> String? in
-            guard line.hasPrefix(walletPrefix), line.hasSuffix(" account:"), line.count >= walletPrefix.count + 8 else { return nil }
+            guard line.hasPrefix(walletPrefix), line.hasSuffix(" account:"), line.count >= walletPrefix.count + 8 else {
+                return nil
+            }
             let word = String(line.dropFirst(walletPrefix.count).dropLast(" account:".count))
             return request.didType.walletWords.contains(word) || (word.isEmpty && request.didType == .eth) ? word : nil
         }
         let uri = received.count == 6 && received[3].hasPrefix("URI: ") ? received[3] : nil
         let dateIndex = uri == nil ? 4 : 5
-        let issuedAt = received.count > dateIndex && received[dateIndex].hasPrefix("Issued At: ")
-            && IssuedAt.isPlausible(Self.withoutResidue(received[dateIndex].dropFirst("Issued At: ".count)), timestamp: request.timestamp)
+        let issuedAt =
+            received.count > dateIndex && received[dateIndex].hasPrefix("Issued At: ")
+            && IssuedAt.isPlausible(
+                Self.withoutResidue(received[dateIndex].dropFirst("Issued At: ".count)), timestamp: request.timestamp)
         var expected = [
             walletPrefix + (word ?? "<" + request.didType.walletWords.sorted().joined(separator: "|") + ">") + " account:",
             request.didAddress.canonical,
             "For follow signature",
             "Nonce: " + nonce.hexString,
-            issuedAt ? received[dateIndex] : "Issued At: <a real date within 26 hours of timestamp, e.g. \(IssuedAt.format(request.timestamp, .yearFirst)) UTC>",
+            issuedAt
+                ? received[dateIndex]
+                : "Issued At: <a real date within 26 hours of timestamp, e.g. \(IssuedAt.format(request.timestamp, .yearFirst)) UTC>",
         ]
         if let uri { expected.insert(uri, at: 3) }
         return expected.indices.map { index in
             let line = index < received.count ? received[index] : nil
-            let matches: Bool = switch index {
-            case 0: word != nil
-            case 1: line.flatMap { try? DidAddress(parsing: $0, as: request.didType) } == request.didAddress
-            case dateIndex: issuedAt
-            default: line == expected[index]
-            }
+            let matches: Bool =
+                switch index {
+                case 0: word != nil
+                case 1: line.flatMap { try? DidAddress(parsing: $0, as: request.didType) } == request.didAddress
+                case dateIndex: issuedAt
+                default: line == expected[index]
+                }
             return Line(received: line, expected: expected[index], matches: matches)
         } + received.dropFirst(expected.count).map { Line(received: $0, expected: "(no line)", matches: false) }
     }

@@ -37,7 +37,7 @@ public struct BatchFollowRequest: Sendable {
         items.reserveCapacity(elements.count)
         for element in elements {
             guard case .object(let item) = element.value, case .string(let itemUserid)? = item["userid"],
-                  itemUserid == userid ?? itemUserid
+                itemUserid == userid ?? itemUserid
             else {
                 throw RequestError(.invalidField, "field items must hold objects that all carry the same userid")
             }
@@ -48,11 +48,12 @@ public struct BatchFollowRequest: Sendable {
             didType = item["did_type"]
             let target: String = if case .string(let target)? = item["target_userid"] { target } else { "" }
             let bytes = Array(body[element.byteRange])
-            items.append(Item(
-                targetUserid: target,
-                request: Result { () throws(RequestError) in
-                    try FollowRequest(object: item, body: bytes, headers: headers)
-                }))
+            items.append(
+                Item(
+                    targetUserid: target,
+                    request: Result { () throws(RequestError) in
+                        try FollowRequest(object: item, body: bytes, headers: headers)
+                    }))
         }
         self.items = items
     }

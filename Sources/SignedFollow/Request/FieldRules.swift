@@ -22,7 +22,7 @@ enum FieldRules {
         // Over the contiguous bytes when the string has them (always, for a decoded body):
         // iterating String.UTF8View goes through its index arithmetic byte by byte.
         guard (1...maximumUseridLength).contains(value.utf8.count),
-              value.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPrintable) })
+            value.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPrintable) })
                 ?? value.utf8.allSatisfy(isPrintable)
         else {
             throw RequestError(.invalidField, "field \(name) must be 1 to 128 printable ASCII characters without spaces")
@@ -75,7 +75,9 @@ enum FieldRules {
     static func starkKey(_ object: JSONObject) throws(RequestError) -> Felt? {
         guard let value = try object.optionalString("did_pubkey") else { return nil }
         guard let key = try? Felt(hex: value) else {
-            throw RequestError(.invalidField, "field did_pubkey must be a Stark public key: a felt in hex, at most 64 digits, below the field prime")
+            throw RequestError(
+                .invalidField,
+                "field did_pubkey must be a Stark public key: a felt in hex, at most 64 digits, below the field prime")
         }
         return key
     }

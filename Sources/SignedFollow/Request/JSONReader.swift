@@ -254,7 +254,9 @@ public struct JSONReader {
             }
             // Not a surrogate and at most 0x10FFFF, so always a scalar.
             var appended: UInt8 = 0
-            UTF8.encode(Unicode.Scalar(scalar)!) { utf8.append($0); appended |= $0 }
+            UTF8.encode(Unicode.Scalar(scalar)!) {
+                utf8.append($0); appended |= $0
+            }
             return appended
         default:
             throw Self.invalid("unknown escape")

@@ -43,9 +43,10 @@ public struct QueryParameters: Sendable {
         guard let text = values[name] else { return nil }
         // Digits only: no sign, no spaces, no leading "+" that Int64(_:) would take.
         guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let value = Int64(text), range.contains(value)
+            let value = Int64(text), range.contains(value)
         else {
-            throw RequestError(.invalidField, "query parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            throw RequestError(
+                .invalidField, "query parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }

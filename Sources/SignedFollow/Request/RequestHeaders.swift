@@ -27,7 +27,8 @@ public struct RequestHeaders: Sendable, Equatable {
     /// (the signed reads): 40004 when malformed or of an unknown did type.
     func didAddress() throws(RequestError) -> DidAddress {
         guard let colon = didkey.firstIndex(of: ":") else {
-            throw RequestError(.invalidHeader, didkey.isEmpty ? "missing header didkey" : "header didkey must be <did_type>:<did_value>")
+            throw RequestError(
+                .invalidHeader, didkey.isEmpty ? "missing header didkey" : "header didkey must be <did_type>:<did_value>")
         }
         guard let didType = DidType(rawValue: String(didkey[..<colon])) else {
             throw RequestError(.invalidHeader, "header didkey must be <did_type>:<did_value>, did_type eth or starknet")

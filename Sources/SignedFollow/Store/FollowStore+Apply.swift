@@ -122,7 +122,8 @@ extension FollowStore {
         // A replay is of a registration that was applied, so its user exists.
         let existingUser = try Self.fetchNumberedUser(registration.userid, db)
         if let (existingNumber, _) = existingUser,
-           try statements.nonceExists(nonce, signedTimestamp: registration.timestamp, userNo: existingNumber, db) {
+            try statements.nonceExists(nonce, signedTimestamp: registration.timestamp, userNo: existingNumber, db)
+        {
             return (.alreadyApplied, AuditColumns())
         }
         let didOwner = try String.fetchOne(
@@ -145,14 +146,16 @@ extension FollowStore {
                 .execute(arguments: [registration.userid])
             number = existingNumber
         } else {
-            try db.cachedStatement(sql: """
-                INSERT INTO users (userid, did_type, did_value, main_pubkey, registered_timestamp, did_pubkey)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """)
-                .execute(arguments: [
-                    registration.userid, registration.didType, registration.didValue, registration.mainPubkey,
-                    registration.timestamp, registration.didPubkey,
-                ])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO users (userid, did_type, did_value, main_pubkey, registered_timestamp, did_pubkey)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            )
+            .execute(arguments: [
+                registration.userid, registration.didType, registration.didValue, registration.mainPubkey,
+                registration.timestamp, registration.didPubkey,
+            ])
             number = db.lastInsertedRowID
             effects.newNumbers[registration.userid] = number
         }
@@ -168,11 +171,13 @@ extension FollowStore {
             return (.userNotRegistered, AuditColumns())
         }
         guard user.mainPubkey == binding.mainPubkey else { return (.keyNotBound, AuditColumns()) }
-        try db.cachedStatement(sql: """
-            INSERT INTO session_keys (userid, pubkey, expires_at) VALUES (?, ?, ?)
-            ON CONFLICT (userid, pubkey) DO UPDATE SET expires_at = excluded.expires_at
-            """)
-            .execute(arguments: [binding.userid, binding.sessionPubkey, binding.expiresAt])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO session_keys (userid, pubkey, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT (userid, pubkey) DO UPDATE SET expires_at = excluded.expires_at
+                """
+        )
+        .execute(arguments: [binding.userid, binding.sessionPubkey, binding.expiresAt])
         return (.applied(following: nil), AuditColumns(userNo: number))
     }
 

@@ -57,13 +57,15 @@ extension FollowStore {
     /// The transaction of ``materializePairs(atLeast:_:)``: `plan`'s states and its mark.
     private func writeChunk(_ plan: MaterializationPlan, _ db: Database) throws {
         try db.inTransaction(.immediate) {
-            let upsert = try RawStatement(db, sql: """
-                INSERT INTO follow_pairs (user_no, target_no, following, latest_timestamp, latest_is_cancel, followed_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_no, target_no) DO UPDATE SET
-                    following = excluded.following, latest_timestamp = excluded.latest_timestamp,
-                    latest_is_cancel = excluded.latest_is_cancel, followed_at = excluded.followed_at
-                """)
+            let upsert = try RawStatement(
+                db,
+                sql: """
+                    INSERT INTO follow_pairs (user_no, target_no, following, latest_timestamp, latest_is_cancel, followed_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (user_no, target_no) DO UPDATE SET
+                        following = excluded.following, latest_timestamp = excluded.latest_timestamp,
+                        latest_is_cancel = excluded.latest_is_cancel, followed_at = excluded.followed_at
+                    """)
             for (key, state) in plan.entries {
                 upsert.bind(1, key.userNo)
                 upsert.bind(2, key.targetNo)
@@ -87,10 +89,12 @@ extension FollowStore {
     /// follow totals.
     func recoverPendingPairs(_ db: Database) throws {
         let progress = try Int64.fetchOne(db, sql: "SELECT seq FROM follow_pairs_progress WHERE id = 1") ?? 0
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT seq, kind, signed_timestamp, user_no, target_no FROM audit_log
-            WHERE seq > ? AND kind IN ('follow', 'cancel') ORDER BY seq
-            """, arguments: [progress])
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT seq, kind, signed_timestamp, user_no, target_no FROM audit_log
+                WHERE seq > ? AND kind IN ('follow', 'cancel') ORDER BY seq
+                """, arguments: [progress])
         let pairLookup = try RawStatement(db, sql: WriteStatements.pairLookupSQL)
         var states: [PairKey: PairState] = [:]
         var lastSeq = progress
@@ -101,9 +105,11 @@ extension FollowStore {
             lastSeq = row[0]
         }
         if !states.isEmpty {
-            logger.info("materialising pairs of audit entries after the last progress mark", metadata: [
-                "after_seq": "\(progress)", "through_seq": "\(lastSeq)", "pairs": "\(states.count)",
-            ])
+            logger.info(
+                "materialising pairs of audit entries after the last progress mark",
+                metadata: [
+                    "after_seq": "\(progress)", "through_seq": "\(lastSeq)", "pairs": "\(states.count)",
+                ])
             pending.withLock { $0 = PendingPairs(states: states, throughSeq: lastSeq, totals: FollowTotals()) }
             try materializePairs(atLeast: .max, db)
         }

@@ -125,11 +125,13 @@ public final class FollowStore: Sendable {
     public func counts() throws -> StoreCounts {
         try materializePairs()
         return try pool.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM session_keys),
-                       (SELECT count(*) FROM follow_pairs), (SELECT count(*) FROM follow_pairs WHERE following = 1),
-                       (SELECT count(nonce) FROM audit_log), (SELECT count(*) FROM audit_log)
-                """)!
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM session_keys),
+                           (SELECT count(*) FROM follow_pairs), (SELECT count(*) FROM follow_pairs WHERE following = 1),
+                           (SELECT count(nonce) FROM audit_log), (SELECT count(*) FROM audit_log)
+                    """)!
             return StoreCounts(
                 users: row[0], sessionKeys: row[1], followPairs: row[2], followingEdges: row[3],
                 appliedNonces: row[4], auditEntries: row[5])
@@ -144,16 +146,18 @@ public final class FollowStore: Sendable {
     /// ``auditEntries(afterSeq:limit:)`` on `db`.
     static func fetchAuditEntries(afterSeq: Int64, limit: Int, _ db: Database) throws -> [AuditEntry] {
         let rows = try Row.fetchCursor(
-            db.cachedStatement(sql: """
-                SELECT seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash
-                FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?
-                """),
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, kind, received_at, request_pubkey, didkey, body, prev_hash, hash
+                    FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?
+                    """),
             arguments: [afterSeq, limit])
         var entries: [AuditEntry] = []
         while let row = try rows.next() {
-            entries.append(AuditEntry(
-                seq: row[0], kind: row[1], receivedAt: row[2], requestPubkey: row[3], didkey: row[4],
-                body: bytes(row[5]), prevHash: bytes(row[6]), hash: bytes(row[7])))
+            entries.append(
+                AuditEntry(
+                    seq: row[0], kind: row[1], receivedAt: row[2], requestPubkey: row[3], didkey: row[4],
+                    body: bytes(row[5]), prevHash: bytes(row[6]), hash: bytes(row[7])))
         }
         return entries
     }
@@ -167,9 +171,10 @@ public final class FollowStore: Sendable {
 
     /// The user registered as `userid` with its number (`users.user_no`), if any.
     static func fetchNumberedUser(_ userid: String, _ db: Database) throws -> (Int64, StoredUser)? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT user_no, did_type, did_value, main_pubkey, registered_timestamp, did_pubkey FROM users WHERE userid = ?
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT user_no, did_type, did_value, main_pubkey, registered_timestamp, did_pubkey FROM users WHERE userid = ?
+                """)
         guard let row = try Row.fetchOne(statement, arguments: [userid]) else { return nil }
         let user = StoredUser(
             userid: userid, didType: row[1], didValue: row[2], mainPubkey: row[3], registeredTimestamp: row[4],
@@ -185,10 +190,12 @@ public final class FollowStore: Sendable {
     /// The states of both pairs as `follow_pairs` has them, from one SELECT (so from one
     /// snapshot even outside a transaction).
     static func fetchPairs(_ first: PairKey, _ second: PairKey, _ db: Database) throws -> (PairState?, PairState?) {
-        let lookup = try RawStatement(db, sql: """
-            SELECT user_no, target_no, following, latest_timestamp, latest_is_cancel, followed_at FROM follow_pairs
-            WHERE (user_no = ?1 AND target_no = ?2) OR (user_no = ?3 AND target_no = ?4)
-            """)
+        let lookup = try RawStatement(
+            db,
+            sql: """
+                SELECT user_no, target_no, following, latest_timestamp, latest_is_cancel, followed_at FROM follow_pairs
+                WHERE (user_no = ?1 AND target_no = ?2) OR (user_no = ?3 AND target_no = ?4)
+                """)
         lookup.bind(1, first.userNo)
         lookup.bind(2, first.targetNo)
         lookup.bind(3, second.userNo)

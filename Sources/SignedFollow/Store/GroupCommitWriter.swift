@@ -226,7 +226,8 @@ public final class GroupCommitWriter: Service, Sendable {
 
     /// One transaction for all of `batch`, after a chunk of pending pairs when one is owed;
     /// every waiter is resumed exactly once.
-    private func commit(_ batch: WriteQueue<Waiter, UnsafeContinuation<Bool, Never>>.Batch, materializingFirst chunk: Int?) async {
+    private func commit(_ batch: WriteQueue<Waiter, UnsafeContinuation<Bool, Never>>.Batch, materializingFirst chunk: Int?) async
+    {
         if Task.isCancelled {
             for waiter in batch.waiters { waiter.fail(WriterError.unavailable) }
             return
@@ -240,8 +241,9 @@ public final class GroupCommitWriter: Service, Sendable {
         do {
             let applied = try await store.applySuspending(writes, materializingFirst: chunk)
             outcomes = applied.outcomes
-            observer?(TransactionReport(
-                writes: writes.count, duration: clock.now - start - applied.chunkDuration, committed: true))
+            observer?(
+                TransactionReport(
+                    writes: writes.count, duration: clock.now - start - applied.chunkDuration, committed: true))
         } catch {
             observer?(TransactionReport(writes: writes.count, duration: clock.now - start, committed: false))
             logger.error(

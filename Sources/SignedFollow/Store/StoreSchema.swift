@@ -26,69 +26,70 @@ enum StoreSchema {
     /// reads; it is brought up to date from the audit rows after `follow_pairs_progress.seq`,
     /// in batches off the commit path, and on open after a crash.
     private static func v1(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE server_key (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                seed BLOB NOT NULL CHECK (length(seed) = 32)
-            );
+        try db.execute(
+            sql: """
+                CREATE TABLE server_key (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    seed BLOB NOT NULL CHECK (length(seed) = 32)
+                );
 
-            CREATE TABLE users (
-                user_no INTEGER PRIMARY KEY,
-                userid TEXT NOT NULL UNIQUE,
-                did_type TEXT NOT NULL,
-                did_value TEXT NOT NULL,
-                main_pubkey TEXT NOT NULL,
-                registered_timestamp INTEGER NOT NULL,
-                UNIQUE (did_type, did_value)
-            );
+                CREATE TABLE users (
+                    user_no INTEGER PRIMARY KEY,
+                    userid TEXT NOT NULL UNIQUE,
+                    did_type TEXT NOT NULL,
+                    did_value TEXT NOT NULL,
+                    main_pubkey TEXT NOT NULL,
+                    registered_timestamp INTEGER NOT NULL,
+                    UNIQUE (did_type, did_value)
+                );
 
-            CREATE TABLE session_keys (
-                userid TEXT NOT NULL REFERENCES users (userid),
-                pubkey TEXT NOT NULL,
-                expires_at INTEGER NOT NULL,
-                PRIMARY KEY (userid, pubkey)
-            ) WITHOUT ROWID;
+                CREATE TABLE session_keys (
+                    userid TEXT NOT NULL REFERENCES users (userid),
+                    pubkey TEXT NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    PRIMARY KEY (userid, pubkey)
+                ) WITHOUT ROWID;
 
-            CREATE TABLE audit_log (
-                seq INTEGER PRIMARY KEY CHECK (seq >= 1),
-                kind TEXT NOT NULL,
-                received_at INTEGER NOT NULL,
-                request_pubkey TEXT NOT NULL,
-                didkey TEXT NOT NULL,
-                body BLOB NOT NULL,
-                prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
-                hash BLOB NOT NULL CHECK (length(hash) = 32),
-                -- What the entry changed (NULL where it does not apply): the registration or
-                -- follow nonce as 28 bytes, the signed timestamp, the user's and the target's
-                -- numbers (users.user_no).
-                nonce BLOB CHECK (nonce IS NULL OR length(nonce) = 28),
-                signed_timestamp INTEGER,
-                user_no INTEGER,
-                target_no INTEGER,
-                CHECK ((nonce IS NULL) = (signed_timestamp IS NULL))
-            );
-            CREATE UNIQUE INDEX audit_log_by_nonce ON audit_log (signed_timestamp, nonce) WHERE nonce IS NOT NULL;
+                CREATE TABLE audit_log (
+                    seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+                    kind TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    request_pubkey TEXT NOT NULL,
+                    didkey TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    -- What the entry changed (NULL where it does not apply): the registration or
+                    -- follow nonce as 28 bytes, the signed timestamp, the user's and the target's
+                    -- numbers (users.user_no).
+                    nonce BLOB CHECK (nonce IS NULL OR length(nonce) = 28),
+                    signed_timestamp INTEGER,
+                    user_no INTEGER,
+                    target_no INTEGER,
+                    CHECK ((nonce IS NULL) = (signed_timestamp IS NULL))
+                );
+                CREATE UNIQUE INDEX audit_log_by_nonce ON audit_log (signed_timestamp, nonce) WHERE nonce IS NOT NULL;
 
-            CREATE TABLE follow_pairs (
-                user_no INTEGER NOT NULL,  -- users.user_no, as the writer checked (users are never deleted)
-                target_no INTEGER NOT NULL,
-                following INTEGER NOT NULL CHECK (following IN (0, 1)),
-                latest_timestamp INTEGER NOT NULL,
-                latest_is_cancel INTEGER NOT NULL CHECK (latest_is_cancel IN (0, 1)),
-                followed_at INTEGER CHECK ((followed_at IS NOT NULL) = (following = 1)),
-                PRIMARY KEY (user_no, target_no)
-            ) WITHOUT ROWID;
-            -- Follower lists (newest first) and following lists (newest first).
-            CREATE INDEX follow_pairs_by_target ON follow_pairs (target_no, following, followed_at);
-            CREATE INDEX follow_pairs_by_user ON follow_pairs (user_no, following, followed_at);
+                CREATE TABLE follow_pairs (
+                    user_no INTEGER NOT NULL,  -- users.user_no, as the writer checked (users are never deleted)
+                    target_no INTEGER NOT NULL,
+                    following INTEGER NOT NULL CHECK (following IN (0, 1)),
+                    latest_timestamp INTEGER NOT NULL,
+                    latest_is_cancel INTEGER NOT NULL CHECK (latest_is_cancel IN (0, 1)),
+                    followed_at INTEGER CHECK ((followed_at IS NOT NULL) = (following = 1)),
+                    PRIMARY KEY (user_no, target_no)
+                ) WITHOUT ROWID;
+                -- Follower lists (newest first) and following lists (newest first).
+                CREATE INDEX follow_pairs_by_target ON follow_pairs (target_no, following, followed_at);
+                CREATE INDEX follow_pairs_by_user ON follow_pairs (user_no, following, followed_at);
 
-            -- follow_pairs reflects every audit entry up to and including this seq.
-            CREATE TABLE follow_pairs_progress (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                seq INTEGER NOT NULL
-            );
-            INSERT INTO follow_pairs_progress (id, seq) VALUES (1, 0);
-            """)
+                -- follow_pairs reflects every audit entry up to and including this seq.
+                CREATE TABLE follow_pairs_progress (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    seq INTEGER NOT NULL
+                );
+                INSERT INTO follow_pairs_progress (id, seq) VALUES (1, 0);
+                """)
     }
 
     /// StarkNet dids (docs/protocol.md section 7): the Stark public key a registration bound to
@@ -105,10 +106,11 @@ enum StoreSchema {
     /// every write of its transaction, other users' included. A replay is always the same
     /// user's request, so replays are still found (docs/store.md).
     private static func v3(_ db: Database) throws {
-        try db.execute(sql: """
-            DROP INDEX audit_log_by_nonce;
-            CREATE UNIQUE INDEX audit_log_by_nonce ON audit_log (signed_timestamp, nonce, user_no) WHERE nonce IS NOT NULL;
-            """)
+        try db.execute(
+            sql: """
+                DROP INDEX audit_log_by_nonce;
+                CREATE UNIQUE INDEX audit_log_by_nonce ON audit_log (signed_timestamp, nonce, user_no) WHERE nonce IS NOT NULL;
+                """)
     }
 
     /// The server's ed25519 key: read from the database, or created and stored there on

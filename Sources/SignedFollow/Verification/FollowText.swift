@@ -76,7 +76,8 @@ public enum ClientVariant: String, Sendable, CaseIterable {
         if text.uri != nil { used.append("a URI: line after For follow signature (5a item 3)") }
         if nonce.actionWord != action { used.append("the nonce over the action word \(nonce.actionWord) (5a item 4)") }
         if nonce.timestamp != timestamp {
-            used.append("the nonce over timestamp \(nonce.timestamp), \(timestamp - nonce.timestamp) ms before the body's (5a item 5)")
+            used.append(
+                "the nonce over timestamp \(nonce.timestamp), \(timestamp - nonce.timestamp) ms before the body's (5a item 5)")
         }
         return used
     }

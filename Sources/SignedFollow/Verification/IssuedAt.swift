@@ -31,7 +31,7 @@ public enum IssuedAt {
         }
         guard let hour = number(utf8[11..<13]), let minute = number(utf8[14..<16]) else { return nil }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              (0...23).contains(hour), (0...59).contains(minute)
+            (0...23).contains(hour), (0...59).contains(minute)
         else { return nil }
         return ((daysSinceEpoch(year: year, month: month, day: day) * 24 + hour) * 60 + minute) * 60_000
     }

@@ -60,7 +60,8 @@ public final class NonceSearchBudget: Sendable {
         guard worstCase > 0 else { return nil }
         if let wait = users.take(userid, now: now) {
             throw RequestError(
-                .rateLimited, "too many follows whose nonce needs a timestamp search (Flutter/Dart SDK clock defect) for this user",
+                .rateLimited,
+                "too many follows whose nonce needs a timestamp search (Flutter/Dart SDK clock defect) for this user",
                 retryAfterSeconds: wait)
         }
         try reserve(worstCase, now: now)

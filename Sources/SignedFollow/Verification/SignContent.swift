@@ -52,7 +52,9 @@ public struct SignContent: Sendable {
             throw RequestError(.nonceMismatch, "the Nonce line is not sha3_224 of \(Self.followNonceFields)")
         }
         var date = try value(ofLine: lines.count, after: "Issued At: ")
-        let residue = FollowText.Residue.allCases.reversed().first { date.utf8.reversed().starts(with: $0.rawValue.utf8.reversed()) }
+        let residue = FollowText.Residue.allCases.reversed().first {
+            date.utf8.reversed().starts(with: $0.rawValue.utf8.reversed())
+        }
         if let residue { date = Substring(date.utf8.dropLast(residue.rawValue.utf8.count)) }
         let issued = try checkIssuedAt(date, line: lines.count, timestamp: timestamp, residueAccepted: true)
         return FollowText(walletWord: walletWord, uri: uri, writtenNonce: nonce, issuedAt: issued, residue: residue)
@@ -94,12 +96,15 @@ public struct SignContent: Sendable {
         let prefix = "Web3MQ wants you to sign in with your ", suffix = " account:"
         let line = lines[0].utf8
         guard line.starts(with: prefix.utf8), line.reversed().starts(with: suffix.utf8.reversed()),
-              line.count >= prefix.utf8.count + suffix.utf8.count,
-              case let word = line.dropFirst(prefix.utf8.count).dropLast(suffix.utf8.count),
-              (word.isEmpty && allowsEmptyWord) || didType.walletWords.contains(where: { $0.utf8.elementsEqual(word) })
+            line.count >= prefix.utf8.count + suffix.utf8.count,
+            case let word = line.dropFirst(prefix.utf8.count).dropLast(suffix.utf8.count),
+            (word.isEmpty && allowsEmptyWord) || didType.walletWords.contains(where: { $0.utf8.elementsEqual(word) })
         else {
             let empty = allowsEmptyWord ? " (or none)" : ""
-            throw mismatch(1, "must be Web3MQ wants you to sign in with your <wallet> account:, wallet one of \(didType.walletWords.sorted().joined(separator: ", "))\(empty)")
+            throw mismatch(
+                1,
+                "must be Web3MQ wants you to sign in with your <wallet> account:, wallet one of \(didType.walletWords.sorted().joined(separator: ", "))\(empty)"
+            )
         }
         return String(Substring(word))
     }
@@ -128,7 +133,9 @@ public struct SignContent: Sendable {
 
     /// The date of line `number` in ms (read as UTC): a real date within 26 hours of
     /// `timestamp`. `residueAccepted` only shapes the message.
-    private func checkIssuedAt(_ date: Substring, line number: Int, timestamp: Int64, residueAccepted: Bool) throws(RequestError) -> Int64 {
+    private func checkIssuedAt(
+        _ date: Substring, line number: Int, timestamp: Int64, residueAccepted: Bool
+    ) throws(RequestError) -> Int64 {
         guard let issued = IssuedAt.milliseconds(date) else {
             let residue = residueAccepted ? ", optionally followed by ` or `;" : ""
             throw mismatch(number, "must be Issued At: <a real date, YYYY/MM/DD HH:mm or DD/MM/YYYY HH:mm>\(residue)")

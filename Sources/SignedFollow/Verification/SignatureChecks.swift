@@ -151,9 +151,11 @@ enum SignatureChecks {
             userid: request.userid, pubkeyValue: request.sessionPubkeySent,
             pubkeyExpiredTimestamp: request.expiresAt, timestamp: request.timestamp)
         guard let written = try? Hex.decode(request.signatureContent, byteCount: Digest224.byteCount),
-              Digest224(bytes: written) == expected
+            Digest224(bytes: written) == expected
         else {
-            throw RequestError(.nonceMismatch, "signature_content is not sha3_224 of userid + pubkey_value + pubkey_expired_timestamp + timestamp")
+            throw RequestError(
+                .nonceMismatch,
+                "signature_content is not sha3_224 of userid + pubkey_value + pubkey_expired_timestamp + timestamp")
         }
         try ed25519(request.loginSignature, by: mainKey, over: request.signatureContent, field: "login_signature")
         _ = try validatedKey(request.sessionPubkey, field: "pubkey_value")

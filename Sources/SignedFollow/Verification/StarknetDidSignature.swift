@@ -24,9 +24,9 @@ struct StarknetDidSignature: Sendable {
     init(parsing text: String) throws(RequestError) {
         let parts = text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
         guard parts.count == 3,
-              let messageHash = UInt256(decimal: Substring(parts[0])),
-              let r = UInt256(decimal: Substring(parts[1])),
-              let s = UInt256(decimal: Substring(parts[2]))
+            let messageHash = UInt256(decimal: Substring(parts[0])),
+            let r = UInt256(decimal: Substring(parts[1])),
+            let s = UInt256(decimal: Substring(parts[2]))
         else {
             throw RequestError(.malformedSignature, "did_signature must be <msgHash>,<r>,<s> in decimal for starknet")
         }
@@ -51,11 +51,13 @@ struct StarknetDidSignature: Sendable {
     /// 40104 unless the carried hash is the one rebuilt from `signedText` for `account` under
     /// one of `chainIds` and `(r, s)` verifies for it with `key`.
     func check(over signedText: String, account: Felt, key: StarkPublicKey, chainIds: [Felt]) throws(RequestError) {
-        guard let hash = Self.messageHashes(of: signedText, account: account, chainIds: chainIds)
-            .first(where: { $0.value == messageHash })
+        guard
+            let hash = Self.messageHashes(of: signedText, account: account, chainIds: chainIds)
+                .first(where: { $0.value == messageHash })
         else {
             throw RequestError(
-                .didSignatureMismatch, "did_signature's msgHash is not the typed-data hash of the signed text for an accepted chain id")
+                .didSignatureMismatch,
+                "did_signature's msgHash is not the typed-data hash of the signed text for an accepted chain id")
         }
         guard key.isValidSignature(signature, for: hash) else {
             throw RequestError(.didSignatureMismatch, "did_signature does not verify with the did's Stark key")

@@ -129,7 +129,9 @@ public struct Verifier: Sendable {
         let clock = now()
         guard request.expiresAt > clock, request.expiresAt - clock <= policy.sessionExpiryCapMilliseconds else {
             throw RequestError(
-                .invalidField, "field pubkey_expired_timestamp must be in the future and at most \(policy.sessionExpiryCapMilliseconds / 86_400_000) days ahead")
+                .invalidField,
+                "field pubkey_expired_timestamp must be in the future and at most \(policy.sessionExpiryCapMilliseconds / 86_400_000) days ahead"
+            )
         }
         let user = try registeredUser(request.userid, didAddress: request.didAddress)
         guard Hex.encode(request.mainPubkey) == user.mainPubkey else {
@@ -154,7 +156,8 @@ public struct Verifier: Sendable {
         let requestKey = try boundRequestKey(
             request.requestKey, hex: requestKeyHex, of: user,
             sessionKeyExpiry: try store.sessionKeyExpiry(userid: request.userid, pubkey: requestKeyHex))
-        try SignatureChecks.ed25519(request.userSignature, by: requestKey, over: request.signedMessage, field: "web3mq_user_signature")
+        try SignatureChecks.ed25519(
+            request.userSignature, by: requestKey, over: request.signedMessage, field: "web3mq_user_signature")
         return user
     }
 

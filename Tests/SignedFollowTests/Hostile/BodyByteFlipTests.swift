@@ -17,20 +17,23 @@ struct BodyByteFlipTests {
         // With the user signature required, so that a flip in its member name, which
         // leaves it out, is a rejection too.
         try await Self.check(
-            route: Routes.follow, replay: .alreadyApplied, fields: SignedFields.followWithUserSignature, requireUserSignature: true
+            route: Routes.follow, replay: .alreadyApplied, fields: SignedFields.followWithUserSignature,
+            requireUserSignature: true
         ) { world, choice in world.follow(choice, userSignature: true) }
     }
 
     @Test("a registration with one byte flipped is rejected and changes nothing")
     func registration() async throws {
-        try await Self.check(route: Routes.register, replay: .alreadyApplied, fields: SignedFields.registration) { world, choice in
+        try await Self.check(route: Routes.register, replay: .alreadyApplied, fields: SignedFields.registration) {
+            world, choice in
             world.registration(choice)
         }
     }
 
     @Test("a login with one byte flipped is rejected and changes nothing")
     func login() async throws {
-        try await Self.check(route: Routes.login, replay: .sameSessionKey, fields: SignedFields.login) { world, _ in world.login() }
+        try await Self.check(route: Routes.login, replay: .sameSessionKey, fields: SignedFields.login) { world, _ in world.login()
+        }
     }
 
     /// Runs ``trials`` trials of one flipped byte in a fresh valid request from `valid`.

@@ -16,7 +16,8 @@ struct FlippedBody {
         let index = flip.position % body.count
         body[index] ^= flip.mask
         self.body = body
-        expectation = Self.sameMeaning(valid, body, at: index, fields: fields).map { .accepted($0) }
+        expectation =
+            Self.sameMeaning(valid, body, at: index, fields: fields).map { .accepted($0) }
             ?? .rejected(ProtocolCodes.checkFailures)
     }
 
@@ -28,12 +29,13 @@ struct FlippedBody {
             // A follow's timestamp moved up to 120 s later: the signed request itself (unless
             // web3mq_user_signature, which signs the body's timestamp, is there).
             if case .integer(let value)? = valid[name], valid["web3mq_user_signature"] == nil,
-               let field = fields.first(where: { $0.name == name && $0.place == .member }) {
+                let field = fields.first(where: { $0.name == name && $0.place == .member })
+            {
                 return field.sameMeaning.reason(original: String(value), mutated: String(decoding: body[range], as: UTF8.self))
             }
             guard index > range.lowerBound, index < range.upperBound - 1,  // not a quote
-                  case .string(let original)? = valid[name],
-                  let field = fields.first(where: { $0.name == name && $0.place == .member })
+                case .string(let original)? = valid[name],
+                let field = fields.first(where: { $0.name == name && $0.place == .member })
             else { return nil }
             // The JSON text between the quotes: the hex and address members have no
             // escapes, and a flip that makes one (or a quote) is not hex.

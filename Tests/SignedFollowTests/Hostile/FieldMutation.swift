@@ -84,7 +84,9 @@ struct TextEdit: Sendable, Equatable, CustomStringConvertible {
             bytes[index] ^= 0x20
         case .upperCase:
             let start = encoding.prefix.utf8.count
-            let upper = bytes.enumerated().map { index, byte in index >= start && (0x61...0x7A).contains(byte) ? byte - 0x20 : byte }
+            let upper = bytes.enumerated().map { index, byte in
+                index >= start && (0x61...0x7A).contains(byte) ? byte - 0x20 : byte
+            }
             guard upper != bytes else { return nil }
             bytes = upper
         }

@@ -31,7 +31,8 @@ struct FieldMutationTests {
 
     @Test("a mutated registration field is rejected with its code and changes nothing", arguments: SignedFields.registration)
     func registration(_ field: SignedField) async throws {
-        try await Self.check(field, route: Routes.register, replay: .alreadyApplied) { world, choice in world.registration(choice) }
+        try await Self.check(field, route: Routes.register, replay: .alreadyApplied) { world, choice in world.registration(choice)
+        }
     }
 
     /// Logins have one layout (their signature is ed25519 over a hex digest), so the
@@ -49,7 +50,8 @@ struct FieldMutationTests {
         try await MutationWorld.run(requireUserSignature: requireUserSignature) { world in
             let trial = MutationTrial(service: world.service, route: route, replay: replay)
             var applied = 0
-            await propertyCheck(count: trials, input: MutationGen.clientChoice, MutationGen.mutation(for: field)) { choice, mutation in
+            await propertyCheck(count: trials, input: MutationGen.clientChoice, MutationGen.mutation(for: field)) {
+                choice, mutation in
                 let valid = makeValid(world, choice)
                 guard let mutated = MutatedRequest(valid, field, mutation) else { return }
                 applied += 1

@@ -38,7 +38,9 @@ struct MutationTrial {
             let afterValid = try service.store.counts()
             switch replay {
             case .alreadyApplied:
-                #expect(validAnswer.code == 0 && validAnswer.msg == "already applied", "\(label): the valid request after it: \(validAnswer)")
+                #expect(
+                    validAnswer.code == 0 && validAnswer.msg == "already applied",
+                    "\(label): the valid request after it: \(validAnswer)")
                 #expect(afterValid == afterMutated, "\(label): the valid request after it changed state")
             case .sameSessionKey:
                 #expect(validAnswer.code == 0, "\(label): the valid request after it: \(validAnswer)")

@@ -145,7 +145,7 @@ enum SameMeaning: Sendable {
             return nil
         case .hexBytes(let prefix):
             guard mutated.hasPrefix(prefix), original.hasPrefix(prefix),
-                  mutated.dropFirst(prefix.count).lowercased() == original.dropFirst(prefix.count).lowercased()
+                mutated.dropFirst(prefix.count).lowercased() == original.dropFirst(prefix.count).lowercased()
             else { return nil }
             return "the same bytes in hex of another case"
         case .address(let prefix):
@@ -157,7 +157,7 @@ enum SameMeaning: Sendable {
             return "the same address in another accepted case"
         case .laterBodyTimestamp:
             guard let signed = Int64(original), let sent = Self.jsonInteger(mutated),
-                  (1...FollowNonce.maxDelayMilliseconds).contains(sent - signed)
+                (1...FollowNonce.maxDelayMilliseconds).contains(sent - signed)
             else { return nil }
             return "the nonce's timestamp is up to 120 s before the body's"
         }
@@ -166,7 +166,7 @@ enum SameMeaning: Sendable {
     /// The value of `text` when it is a JSON integer (no sign, no leading zero) of 64 bits.
     private static func jsonInteger(_ text: String) -> Int64? {
         guard let first = text.utf8.first, first != UInt8(ascii: "0") || text.utf8.count == 1,
-              text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { return nil }
         return Int64(text)
     }

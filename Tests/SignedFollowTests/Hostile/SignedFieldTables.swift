@@ -31,18 +31,20 @@ enum SignedFields {
             sameMeaning: .hexBytes(prefix: "")),
         // Malformed or disagreeing with did_type (40004), or another address, which does not
         // own the userid (40303). Compared as 20 bytes with the address the wallet signed.
-        SignedField("didkey", .didkeyHeader, .text(.hex(prefix: "eth:0x")), codes: [40004, 40303], sameMeaning: .address(prefix: "eth:")),
+        SignedField(
+            "didkey", .didkeyHeader, .text(.hex(prefix: "eth:0x")), codes: [40004, 40303], sameMeaning: .address(prefix: "eth:")),
     ]
 
     /// The follow fields plus `web3mq_user_signature`, for a service that requires it (so
     /// that leaving it out is 40002; by default it is optional and leaving it out is
     /// accepted, docs/protocol.md section 4 check 8).
-    static let followWithUserSignature: [SignedField] = follow + [
-        // Not base64 of 64 bytes, with padding and zero unused bits (40103), or another
-        // signature, which does not verify (40105). Standard base64 has one encoding per
-        // signature, so no change keeps it.
-        SignedField("web3mq_user_signature", .text(.base64), codes: [40103, 40105]),
-    ]
+    static let followWithUserSignature: [SignedField] =
+        follow + [
+            // Not base64 of 64 bytes, with padding and zero unused bits (40103), or another
+            // signature, which does not verify (40105). Standard base64 has one encoding per
+            // signature, so no change keeps it.
+            SignedField("web3mq_user_signature", .text(.base64), codes: [40103, 40105])
+        ]
 
     /// `POST /api/user_register_v2/` of a new user.
     static let registration: [SignedField] = [
