@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 @testable import Server
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 
 /// The hand-written answers (``JSONBody``) against Foundation's `JSONEncoder`, which wrote

@@ -1,5 +1,5 @@
 @testable import Server
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 import WalletCrypto
 

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import Server
 import Keccak
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import SignedFollowClient
 @testable import SignedFollowCLI
 import Testing

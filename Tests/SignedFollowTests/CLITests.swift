@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Keccak
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import SignedFollowClient
 @testable import SignedFollowCLI
 import Synchronization

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Server
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 
 /// CORS on the `/api/` routes (docs/protocol.md section 11): preflights answered, the allow

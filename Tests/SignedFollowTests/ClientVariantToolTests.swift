@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Keccak
 import NIOCore
 import Server
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import SignedFollowClient
 @testable import SignedFollowCLI
 import Testing

@@ -1,4 +1,4 @@
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 
 /// The response code table of docs/protocol.md section 1.

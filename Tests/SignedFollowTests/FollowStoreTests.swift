@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Keccak
 import Logging
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import Testing
 import WalletCrypto
 

@@ -3,7 +3,7 @@ import GRDB
 import Keccak
 import Logging
 import ServiceLifecycle
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import Testing
 import WalletCrypto
 

@@ -1,6 +1,6 @@
 import Foundation
 import HummingbirdTesting
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 
 #if canImport(Glibc)

@@ -3,7 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Server
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import SignedFollowClient
 
 /// A raw exchange with the service, for the routes whose answers are not only the JSON

@@ -1,4 +1,4 @@
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 
 /// Edge cases of the strict JSON reader: escapes, surrogates, UTF-8, duplicate names

@@ -3,7 +3,7 @@ import HTTPTypes
 import Keccak
 import NIOCore
 import Server
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import SignedFollowClient
 import Testing
 import WalletCrypto

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Server
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 
 /// `openapi.yaml` at the repository root against the service: the document describes

@@ -1,5 +1,5 @@
 import Foundation
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import SignedFollowClient
 import Synchronization
 import Testing

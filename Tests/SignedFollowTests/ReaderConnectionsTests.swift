@@ -1,6 +1,6 @@
 import Dispatch
 import GRDB
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import Synchronization
 import Testing
 

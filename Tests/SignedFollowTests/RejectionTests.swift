@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Keccak
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 import Testing
 import WalletCrypto

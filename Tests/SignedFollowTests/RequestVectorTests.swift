@@ -1,5 +1,5 @@
 import Foundation
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 
 /// Sequences of requests signed independently, replayed over HTTP from an empty database

@@ -1,7 +1,7 @@
 import WalletCrypto
 import Foundation
 import Keccak
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 
 /// The request digests of docs/protocol.md sections 2 to 4.

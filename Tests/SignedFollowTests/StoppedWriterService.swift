@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Server
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 
 /// The service with its writer never started, as during shutdown: verified writes cannot

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Keccak
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import SignedFollowClient
 import Testing
 import WalletCrypto

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Server
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import SignedFollowClient
 import Synchronization
 

@@ -1,6 +1,6 @@
 import Foundation
 import Keccak
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 import Testing
 import WalletCrypto

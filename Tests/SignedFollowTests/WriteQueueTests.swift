@@ -1,4 +1,4 @@
-@testable import SignedFollow
+@_spi(Benchmarks) @testable import SignedFollow
 import Testing
 
 /// The group-commit writer's decisions as values (``WriteQueue`` and ``PairFlushPolicy``):

@@ -13,7 +13,7 @@
 
 import Foundation
 import Keccak
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import WalletCrypto
 
 #if canImport(Glibc)

@@ -17,7 +17,7 @@
 import Foundation
 import Keccak
 import Logging
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 import WalletCrypto
 

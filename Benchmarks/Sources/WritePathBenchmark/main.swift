@@ -24,7 +24,7 @@ import CSecp256k1
 import Foundation
 import Keccak
 import Logging
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 import Synchronization
 import WalletCrypto

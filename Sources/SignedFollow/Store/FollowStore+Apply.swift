@@ -19,6 +19,7 @@ extension FollowStore {
     /// the array. A write whose outcome is not `applied` writes nothing; an applied write
     /// appends exactly one audit entry. When anything throws, the whole transaction rolls
     /// back, nothing is written, and the error is rethrown: every write of the call failed.
+    @_spi(Benchmarks)
     public func apply(_ writes: [VerifiedWrite]) throws -> [WriteOutcome] {
         try pool.writeWithoutTransaction { db in try self.commit(writes, db) }
     }

@@ -11,6 +11,7 @@ public struct FollowContext: Sendable, Equatable {
 extension FollowStore {
     /// The follower, the request key's session binding and the target's registration,
     /// from the in-memory registry of committed users and keys.
+    @_spi(Benchmarks)
     public func followContext(userid: String, requestKey: String, targetUserid: String) throws -> FollowContext {
         registry.followContext(userid: userid, requestKey: requestKey, targetUserid: targetUserid)
     }

@@ -11,11 +11,13 @@ import Synchronization
 extension FollowStore {
     /// The number of pairs whose state is committed in audit rows but not yet in
     /// `follow_pairs`.
+    @_spi(Benchmarks)
     public var pendingPairCount: Int { pending.withLock { $0.states.count } }
 
     /// Writes every pending pair state to `follow_pairs` in one transaction. Reads of pair
     /// states see the same answers before and after; lists read from `follow_pairs` catch
     /// up. A failure leaves the pairs pending, to be written by a later call.
+    @_spi(Benchmarks)
     public func materializePairs() throws {
         try pool.writeWithoutTransaction { db in try self.materializePairs(atLeast: .max, db) }
     }

@@ -115,6 +115,7 @@ public final class FollowStore: Sendable {
 
     /// True when a registration or follow of `userid` with this nonce and this signed
     /// timestamp was applied.
+    @_spi(Benchmarks)
     public func isNonceApplied(_ nonce: Digest224, signedTimestamp: Int64, userid: String) throws -> Bool {
         guard let userNo = registry.number(userid) else { return false }
         return try pool.read { db in try Self.nonceExists(nonce.bytes, signedTimestamp: signedTimestamp, userNo: userNo, db) }
@@ -122,6 +123,7 @@ public final class FollowStore: Sendable {
 
     /// The row count of every table, from one snapshot, after materialising the pending
     /// pairs (so that two counts around a write compare committed states).
+    @_spi(Benchmarks)
     public func counts() throws -> StoreCounts {
         try materializePairs()
         return try pool.read { db in

@@ -92,6 +92,7 @@ public final class GroupCommitWriter: Service, Sendable {
     }
 
     /// The number of transactions attempted so far, committed or failed.
+    @_spi(Benchmarks)
     public var transactionCount: Int { transactions.load(ordering: .relaxed) }
 
     /// Commits `write` and returns its outcome, once the transaction that carries it has

@@ -1,4 +1,4 @@
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 
 /// A valid request's body with one byte XORed, and what the service must answer: a code

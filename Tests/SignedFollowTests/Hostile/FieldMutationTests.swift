@@ -1,5 +1,5 @@
 import PropertyBased
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 import Testing
 

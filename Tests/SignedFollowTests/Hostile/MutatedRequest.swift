@@ -1,4 +1,4 @@
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 
 /// A valid signed request with one field mutated, and what the service must answer.

@@ -1,6 +1,6 @@
 import Foundation
 import PropertyBased
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 
 /// The generators of the mutation tests: edits, number moves and shape changes, weighted

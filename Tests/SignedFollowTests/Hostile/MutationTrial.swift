@@ -1,4 +1,4 @@
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import SignedFollowClient
 import Testing
 

@@ -1,4 +1,4 @@
-import SignedFollow
+@_spi(Benchmarks) import SignedFollow
 import Testing
 import WalletCrypto
 
