@@ -47,7 +47,10 @@ public struct SignedFollowService: Sendable {
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
         router.add(middleware: LogRequestsMiddleware(.debug))
-        let verifier = Verifier(store: store, policy: configuration.verificationPolicy, now: now)
+        let metrics = self.metrics
+        let verifier = Verifier(
+            store: store, policy: configuration.verificationPolicy, now: now,
+            nonceSearchObserver: { report in metrics.recordNonceSearch(report) })
         SignedRoutes(
             verifier: verifier, writer: writer, store: store, rateLimiter: rateLimiter, metrics: metrics,
             maxBodyBytes: configuration.maxBodyBytes, now: now

@@ -20,6 +20,10 @@ struct ServiceMetrics: Sendable {
     static let batchSizeName = "signed_follow_commit_batch_size"
     /// Transactions that failed and rolled back.
     static let failedCommitsName = "signed_follow_commit_failures_total"
+    /// Follows whose nonce needed the search of docs/protocol.md section 5a, by result.
+    static let nonceSearchesName = "signed_follow_nonce_searches_total"
+    /// Hashes spent by those searches.
+    static let nonceSearchHashesName = "signed_follow_nonce_search_hashes_total"
 
     private let registry: PrometheusCollectorRegistry
     private let verificationTimer: CoreMetrics.Timer
@@ -27,6 +31,8 @@ struct ServiceMetrics: Sendable {
     private let batchSizes: CoreMetrics.Recorder
     private let failedCommits: CoreMetrics.Counter
     private let requestCounters: RequestCounters
+    private let nonceSearches: [String: CoreMetrics.Counter]
+    private let nonceSearchHashes: CoreMetrics.Counter
 
     /// A fresh registry with every histogram's buckets sized for what it measures:
     /// verification takes tens to hundreds of microseconds, a commit with its disk sync
@@ -53,6 +59,23 @@ struct ServiceMetrics: Sendable {
         batchSizes = CoreMetrics.Recorder(label: Self.batchSizeName, dimensions: [], aggregate: true, factory: factory)
         failedCommits = CoreMetrics.Counter(label: Self.failedCommitsName, dimensions: [], factory: factory)
         requestCounters = RequestCounters(factory: factory)
+        nonceSearches = Dictionary(
+            uniqueKeysWithValues: ["found", "not_found", "refused_user", "refused_service"].map { result in
+                (result, CoreMetrics.Counter(label: Self.nonceSearchesName, dimensions: [("result", result)], factory: factory))
+            })
+        nonceSearchHashes = CoreMetrics.Counter(label: Self.nonceSearchHashesName, dimensions: [], factory: factory)
+    }
+
+    /// Records one follow whose nonce needed a search: found, not found, or refused by a
+    /// bound; and the hashes it took.
+    func recordNonceSearch(_ report: NonceSearchReport) {
+        switch report {
+        case .searched(let found, let hashes):
+            nonceSearches[found ? "found" : "not_found"]?.increment()
+            nonceSearchHashes.increment(by: Int64(hashes))
+        case .refusedForUser: nonceSearches["refused_user"]?.increment()
+        case .refusedForService: nonceSearches["refused_service"]?.increment()
+        }
     }
 
     /// Counts one answered request. `route` is the router's pattern (never the raw path,

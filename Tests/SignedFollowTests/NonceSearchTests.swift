@@ -91,6 +91,24 @@ struct NonceSearchTests {
         }
     }
 
+    @Test("/metrics counts the searches by result and the hashes they took")
+    func metrics() async throws {
+        let carol = ClientVariantTests.carol
+        try await TestService.run(configure: { $0.nonceSearch.perUser = RateLimit(burst: 1, perHour: 1) }) { service in
+            try await ClientVariantTests.prepare(service, action: "follow")
+            #expect(try await service.register(carol).code == 0)
+            let dart = ClientStyle(client: .dart)
+            #expect(try await service.send(Routes.follow, ClientVariantTests.follow(dart)).code == 0)
+            #expect(try await service.send(Routes.follow, ClientVariantTests.follow(dart, target: carol.userid)).code == 42901)
+            let text = try await service.exchange("/metrics").text
+            #expect(text.contains(#"signed_follow_nonce_searches_total{result="found"} 1"#), "\(text)")
+            #expect(text.contains(#"signed_follow_nonce_searches_total{result="refused_user"} 1"#))
+            #expect(text.contains(#"signed_follow_nonce_searches_total{result="not_found"} 0"#))
+            // 2.5 s early, newest first, two action words per candidate.
+            #expect(text.contains("signed_follow_nonce_search_hashes_total 5000"), "\(text)")
+        }
+    }
+
     @Test("when the service's hash budget is spent, a follow that needs a search is answered 50301 with Retry-After")
     func serviceBudget() async throws {
         try await TestService.run(configure: {

@@ -45,11 +45,15 @@ public final class NonceSearchBudget: Sendable {
     private let hashes: Mutex<(tokens: Double, updatedAt: Int64)>
     private let queue = DispatchQueue(label: "signed-follow.nonce-search", qos: .userInitiated)
 
-    /// A budget applying `limits`, full at `now` (ms).
-    public init(limits: NonceSearchLimits, now: Int64) {
+    private let observer: NonceSearchObserver?
+
+    /// A budget applying `limits`, full at `now` (ms); `observer`, when given, is told of
+    /// every search made or refused (for metrics).
+    public init(limits: NonceSearchLimits, now: Int64, observer: NonceSearchObserver? = nil) {
         self.limits = limits
         users = WriteRateLimiter(limit: limits.perUser)
         hashes = Mutex((Double(limits.hashBurst), now))
+        self.observer = observer
     }
 
     /// Runs `search` for `userid` at `now` when the budget allows it: the nonce, or nil
@@ -59,16 +63,23 @@ public final class NonceSearchBudget: Sendable {
         let worstCase = search.worstCaseHashes
         guard worstCase > 0 else { return nil }
         if let wait = users.take(userid, now: now) {
+            observer?(.refusedForUser)
             throw RequestError(
                 .rateLimited,
                 "too many follows whose nonce needs a timestamp search (Flutter/Dart SDK clock defect) for this user",
                 retryAfterSeconds: wait)
         }
-        try reserve(worstCase, now: now)
+        do {
+            try reserve(worstCase, now: now)
+        } catch {
+            observer?(.refusedForService)
+            throw error
+        }
         let (nonce, spent) = await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: search.run()) }
         }
         hashes.withLock { $0.tokens = min(Double(limits.hashBurst), $0.tokens + Double(worstCase - spent)) }
+        observer?(.searched(found: nonce != nil, hashes: spent))
         return nonce
     }
 
@@ -90,3 +101,16 @@ public final class NonceSearchBudget: Sendable {
         }
     }
 }
+
+/// What a ``NonceSearchBudget`` tells its observer of one follow that needed a search.
+public enum NonceSearchReport: Sendable, Equatable {
+    /// Searched: whether a candidate gave the nonce, and the hashes it took.
+    case searched(found: Bool, hashes: Int)
+    /// Refused by the user's bucket (42901).
+    case refusedForUser
+    /// Refused by the service's hash budget (50301).
+    case refusedForService
+}
+
+/// Called by the budget after each search or refusal, on the request's task: keep it short.
+public typealias NonceSearchObserver = @Sendable (NonceSearchReport) -> Void

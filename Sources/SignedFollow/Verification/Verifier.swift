@@ -55,12 +55,15 @@ public struct Verifier: Sendable {
     /// that finds y again (about 60 us; BENCHMARKS.md, "StarkNet").
     private let starkKeys = StarkKeyCache()
 
-    /// A verifier over `store`.
-    public init(store: FollowStore, policy: VerificationPolicy, now: @escaping @Sendable () -> Int64) {
+    /// A verifier over `store`; `nonceSearchObserver` is told of every nonce search.
+    public init(
+        store: FollowStore, policy: VerificationPolicy, now: @escaping @Sendable () -> Int64,
+        nonceSearchObserver: NonceSearchObserver? = nil
+    ) {
         self.store = store
         self.policy = policy
         self.now = now
-        nonceSearches = NonceSearchBudget(limits: policy.nonceSearch, now: now())
+        nonceSearches = NonceSearchBudget(limits: policy.nonceSearch, now: now(), observer: nonceSearchObserver)
     }
 
     /// Section 4: a follow or cancel. A nonce over an earlier timestamp (section 5a item 5)
