@@ -3,6 +3,7 @@ import GRDB
 import Keccak
 import Logging
 @_spi(Benchmarks) @testable import SignedFollow
+import Synchronization
 import Testing
 import WalletCrypto
 
@@ -58,6 +59,17 @@ final class FollowStoreTests: Sendable {
         try store.materializePairs()
         #expect(store.pendingPairCount == 0)
         #expect(try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)  // FULL
+    }
+
+    @Test("a commit after a materialisation whose restore to FULL did not happen sets FULL first")
+    func commitRestoresFullSync() throws {
+        try StoreFixture.registerUsers(["user:a", "user:b"], in: store)
+        // As a materialisation leaves the connection when its restore fails.
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        store.writerSynchronousIsFull.withLock { $0 = false }
+        #expect(try store.apply(.follow("user:a", "user:b", at: 10)) == .applied(following: true))
+        #expect(try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)  // FULL
+        #expect(store.writerSynchronousIsFull.withLock { $0 })
     }
 
     @Test("reopening a file keeps its data, its migrations and the server key")

@@ -89,7 +89,9 @@ struct TestService {
             group.addTask { try await service.writer.run() }
             // The writer's task may not have run yet: a write sent before it takes
             // submissions would be answered 50301.
-            let deadline = ContinuousClock.now + .seconds(10)
+            // A hang detector, not a timing check: with every suite in parallel on two
+            // cores beside a compile, the writer's task once took over 10 s to be scheduled.
+            let deadline = ContinuousClock.now + .seconds(30)
             while !service.writer.isAccepting {
                 guard ContinuousClock.now < deadline else { throw WriterNotStarted() }
                 try await Task.sleep(for: .milliseconds(1))

@@ -44,8 +44,6 @@ extension FollowStore {
                 } catch {
                     self.logger.error(
                         "writing pending pairs failed; they stay pending", metadata: ["error": "\(String(reflecting: error))"])
-                    // The writes must not commit without their sync: when this fails, they fail.
-                    try db.execute(sql: "PRAGMA synchronous = FULL")
                 }
             }
             let chunkDuration = clock.now - start
@@ -63,6 +61,8 @@ extension FollowStore {
     /// the next transaction and before any answer), its effects become visible to
     /// verification (the registry) and to later rules (the pending pairs).
     private func commit(_ writes: [VerifiedWrite], _ db: Database) throws -> [WriteOutcome] {
+        // The writes must not commit without their sync: when FULL cannot be set, they fail.
+        try restoreSynchronousFull(db)
         var effects = BatchEffects()
         var outcomes: [WriteOutcome] = []
         try db.inTransaction(.immediate) {

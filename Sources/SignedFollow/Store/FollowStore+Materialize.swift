@@ -44,16 +44,25 @@ extension FollowStore {
     /// keeps the start of a follow that continues), so the mark may lag safely.
     func materializePairs(atLeast count: Int, _ db: Database) throws {
         guard let plan = pending.withLock({ $0.beginMaterializing(atLeast: count) }) else { return }
+        writerSynchronousIsFull.withLock { $0 = false }
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
         do {
             try writeChunk(plan, db)
         } catch {
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try restoreSynchronousFull(db)
             throw error
         }
-        // Not `try?`: a commit after a failed restore would be acknowledged without its sync.
-        try db.execute(sql: "PRAGMA synchronous = FULL")
+        try restoreSynchronousFull(db)
         pending.withLock { $0.finishMaterializing(plan) }
+    }
+
+    /// Sets the writer's connection back to `synchronous = FULL` when a materialisation may
+    /// have left it at NORMAL; throws when it cannot, so that no commit is acknowledged
+    /// without its sync. Every commit calls it first (docs/store.md S7).
+    func restoreSynchronousFull(_ db: Database) throws {
+        guard !writerSynchronousIsFull.withLock({ $0 }) else { return }
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        writerSynchronousIsFull.withLock { $0 = true }
     }
 
     /// The transaction of ``materializePairs(atLeast:_:)``: `plan`'s states and its mark.

@@ -28,6 +28,10 @@ public final class FollowStore: Sendable {
     let readers: ReaderConnections
     /// Pair states committed in audit rows and not yet in `follow_pairs`.
     let pending = Mutex(PendingPairs())
+    /// False while the writer's connection may be at `synchronous = NORMAL`: from the start
+    /// of a materialisation until its restore to FULL succeeded. Only the writer queue
+    /// touches it; a commit sets FULL again first when it is false (docs/store.md S7).
+    let writerSynchronousIsFull = Mutex(true)
     /// Copies the WAL into the database file beside the writer.
     private let checkpointer: WALCheckpointer
     /// The most users one user may follow: a follow that would add an edge beyond it is
