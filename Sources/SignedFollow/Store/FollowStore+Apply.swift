@@ -40,7 +40,7 @@ extension FollowStore {
             let start = clock.now
             if let chunk {
                 do {
-                    try self.materializePairs(atLeast: chunk, db)
+                    try self.writePendingPairs(atLeast: chunk, db)
                 } catch {
                     self.logger.error(
                         "writing pending pairs failed; they stay pending", metadata: ["error": "\(String(reflecting: error))"])

@@ -14,24 +14,19 @@ extension FollowStore {
     @_spi(Benchmarks)
     public var pendingPairCount: Int { pending.withLock { $0.states.count } }
 
-    /// Writes every pending pair state to `follow_pairs` in one transaction. Reads of pair
-    /// states see the same answers before and after; lists read from `follow_pairs` catch
-    /// up. A failure leaves the pairs pending, to be written by a later call.
+    /// Writes at least `count` pending pair states (all by default) to `follow_pairs` in one
+    /// transaction: the next users of the sweep, as the writer does under load. Reads of
+    /// pair states see the same answers before and after; lists read from `follow_pairs`
+    /// catch up. A failure leaves the pairs pending, to be written by a later call.
     @_spi(Benchmarks)
-    public func materializePairs() throws {
-        try pool.writeWithoutTransaction { db in try self.materializePairs(atLeast: .max, db) }
+    public func materializePairs(atLeast count: Int = .max) throws {
+        try pool.writeWithoutTransaction { db in try self.writePendingPairs(atLeast: count, db) }
     }
 
-    /// Writes at least `count` pending pair states (or all) to `follow_pairs` in one
-    /// transaction, the next users of the sweep, as the writer does under load.
-    func materializePairs(atLeast count: Int) throws {
-        try pool.writeWithoutTransaction { db in try self.materializePairs(atLeast: count, db) }
-    }
-
-    /// Writes at least `count` pending pair states (all by default) to `follow_pairs`, on
-    /// GRDB's writer queue without blocking a thread of the cooperative pool.
-    func materializePairsSuspending(atLeast count: Int = .max) async throws {
-        try await pool.writeWithoutTransaction { db in try self.materializePairs(atLeast: count, db) }
+    /// ``materializePairs(atLeast:)`` on GRDB's writer queue without blocking a thread of
+    /// the cooperative pool (the writer's idle and shutdown flushes).
+    func materializePairs(atLeast count: Int = .max) async throws {
+        try await pool.writeWithoutTransaction { db in try self.writePendingPairs(atLeast: count, db) }
     }
 
     /// Runs on the writer's queue, so no commit can change the pending pairs meanwhile.
@@ -42,7 +37,7 @@ extension FollowStore {
     /// `synchronous = FULL` syncs it as well. Replaying audit rows over pair states that
     /// already reflect some of them gives the same states (``PairState/after(_:follow:timestamp:)``
     /// keeps the start of a follow that continues), so the mark may lag safely.
-    func materializePairs(atLeast count: Int, _ db: Database) throws {
+    func writePendingPairs(atLeast count: Int, _ db: Database) throws {
         guard let plan = pending.withLock({ $0.beginMaterializing(atLeast: count) }) else { return }
         writerSynchronousIsFull.withLock { $0 = false }
         try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -65,7 +60,7 @@ extension FollowStore {
         writerSynchronousIsFull.withLock { $0 = true }
     }
 
-    /// The transaction of ``materializePairs(atLeast:_:)``: `plan`'s states and its mark.
+    /// The transaction of ``writePendingPairs(atLeast:_:)``: `plan`'s states and its mark.
     private func writeChunk(_ plan: MaterializationPlan, _ db: Database) throws {
         try db.inTransaction(.immediate) {
             let upsert = try RawStatement(
@@ -122,7 +117,7 @@ extension FollowStore {
                     "after_seq": "\(progress)", "through_seq": "\(lastSeq)", "pairs": "\(states.count)",
                 ])
             pending.withLock { $0 = PendingPairs(states: states, throughSeq: lastSeq, totals: FollowTotals()) }
-            try materializePairs(atLeast: .max, db)
+            try writePendingPairs(atLeast: .max, db)
         }
         let head = try Self.fetchAuditHead(db)?.seq ?? 0
         let totals = try FollowTotals(db)

@@ -216,7 +216,7 @@ public final class GroupCommitWriter: Service, Sendable {
         guard !Task.isCancelled else { return false }
         await beforeMaterialization?()
         do {
-            try await store.materializePairsSuspending(atLeast: count)
+            try await store.materializePairs(atLeast: count)
             return true
         } catch {
             logger.error(
