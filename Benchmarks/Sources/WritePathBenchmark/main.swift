@@ -460,7 +460,7 @@ func pipelineRound(
                     while case let index = counter.next(), index < arrivals.count {
                         let arrival = arrivals[index]
                         let request = try FollowRequest(body: arrival.body, headers: arrival.headers)
-                        let write = VerifiedWrite.follow(try verifier.verify(request, receivedAt: serverNow))
+                        let write = VerifiedWrite.follow(try await verifier.verify(request, receivedAt: serverNow))
                         let outcome = try await writer.submit(write)
                         check(outcome == .applied(following: true), "follow \(index) was not applied: \(outcome)")
                     }
@@ -488,7 +488,8 @@ func stageBreakdown(
     defer { readStore.remove() }
     try register(registrations, in: readStore.store)
     let verifier = Verifier(store: readStore.store, policy: VerificationPolicy(), now: { serverNow })
-    let writes = try requests.map { VerifiedWrite.follow(try verifier.verify($0, receivedAt: serverNow)) }
+    var writes: [VerifiedWrite] = []
+    for request in requests { writes.append(.follow(try await verifier.verify(request, receivedAt: serverNow))) }
 
     typealias Stage = (name: String, run: () async throws -> Timing)
     let stages: [Stage] = [
@@ -503,8 +504,8 @@ func stageBreakdown(
         (
             "verify",
             {
-                time(count) {
-                    for request in requests { _ = try! verifier.verify(request, receivedAt: serverNow) }
+                try await time(count) {
+                    for request in requests { _ = try await verifier.verify(request, receivedAt: serverNow) }
                 }
             }
         ),
