@@ -193,7 +193,7 @@ extension FollowStore {
     private func applyFollow(
         _ change: FollowChange, _ effects: inout BatchEffects, _ statements: WriteStatements, _ db: Database
     ) throws -> (WriteOutcome, AuditColumns) {
-        let (committedUser, committedTarget) = registry.numbers(change.userid, change.targetUserid)
+        let (committedUser, committedTarget, committedKeyEpoch) = registry.followParties(change.userid, change.targetUserid)
         guard let userNo = committedUser ?? effects.newNumbers[change.userid] else {
             return (.userNotRegistered, AuditColumns())
         }
@@ -202,7 +202,7 @@ extension FollowStore {
         }
         // The request key was bound under the registration the verifier saw; a rotation
         // since (committed, or earlier in this transaction) revoked it (docs/store.md).
-        let keyEpoch = effects.keyEpochs[change.userid] ?? registry.user(change.userid)?.registeredTimestamp
+        let keyEpoch = effects.keyEpochs[change.userid] ?? committedKeyEpoch
         guard keyEpoch == change.keyEpoch else { return (.keyNotBound, AuditColumns()) }
         let key = PairKey(userNo: userNo, targetNo: targetNo)
         let pair = try effects.pairs[key] ?? pending.withLock({ $0.states[key] }) ?? statements.pair(key, db)

@@ -66,6 +66,13 @@ final class Registry: Sendable {
         state.withLock { ($0.numbers[userid], $0.numbers[targetUserid]) }
     }
 
+    /// The numbers of the committed users `userid` and `targetUserid`, and the timestamp
+    /// of `userid`'s registration (its key epoch), under one lock and without copying the
+    /// user: what the transaction of a follow needs (docs/store.md S9).
+    func followParties(_ userid: String, _ targetUserid: String) -> (user: Int64?, target: Int64?, keyEpoch: Int64?) {
+        state.withLock { ($0.numbers[userid], $0.numbers[targetUserid], $0.users[userid]?.registeredTimestamp) }
+    }
+
     func owner(didType: String, didValue: String) -> String? {
         state.withLock { $0.owners[Self.didKey(didType, didValue)] }
     }
