@@ -1,5 +1,7 @@
 import Keccak
 
+// Invariants this file relies on: docs/store.md S13.
+
 /// The audit log's hash chain (docs/protocol.md section 10), shared by the store that appends
 /// entries and by whoever verifies an export.
 public enum AuditChain {

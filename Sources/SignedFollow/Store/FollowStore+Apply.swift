@@ -4,6 +4,8 @@ import Keccak
 import Logging
 import Synchronization
 
+// Invariants this file relies on: docs/store.md S1, S4, S6, S7, S9, S12, S13.
+
 // The write path: the ordering, replay and binding rules of docs/protocol.md sections 2 to 4,
 // checked inside the transaction that applies them, and the audit chain of section 10.
 //

@@ -1,3 +1,5 @@
+// Invariants this file relies on: docs/store.md S9.
+
 /// What the verifier needs to know about a follow's parties, read from one snapshot.
 public struct FollowContext: Sendable, Equatable {
     /// The follower, if registered.

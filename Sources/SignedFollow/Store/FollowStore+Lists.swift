@@ -1,6 +1,8 @@
 import GRDB
 import Synchronization
 
+// Invariants this file relies on: docs/store.md S3, S4, S5, S8, S9, S10.
+
 // The reads of docs/protocol.md section 8: follow lists with exact totals, follow stats and the
 // status of a pair.
 //

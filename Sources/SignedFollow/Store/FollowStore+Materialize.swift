@@ -2,6 +2,8 @@ import GRDB
 import Logging
 import Synchronization
 
+// Invariants this file relies on: docs/store.md S1, S2, S3, S6, S7.
+
 // `follow_pairs` brought up to date from the audit log: pending pair states written in
 // transactions sorted by key, so that a page of the table and of its indexes is written
 // once for many changes; under load a few hundred at a time, whole users in order of

@@ -1,5 +1,7 @@
 import GRDB
 
+// Invariants this file relies on: docs/store.md S8.
+
 extension FollowStore {
     /// Reads the schema's first row through the read-only connections: the cheapest read that still
     /// touches the database file. Throws when the database does not answer (closed,

@@ -1,5 +1,7 @@
 import GRDB
 
+// Invariants this file relies on: docs/store.md S5, S8.
+
 // Two ways to read through the store's read-only connections (``ReaderConnections``),
 // both cheaper than `DatabasePool.read`.
 //

@@ -5,6 +5,8 @@ import Keccak
 import Synchronization
 import WalletCrypto
 
+// Invariants this file relies on: docs/store.md S1, S4, S7, S9, S14, S15.
+
 /// The service's durable state in one SQLite file: users, session keys, follow pairs and
 /// the audit log, whose rows also keep each request's nonce (docs/protocol.md sections 2 to 4
 /// and 10).

@@ -2,6 +2,8 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
+// Invariants this file relies on: docs/store.md S6, S11, S16.
+
 /// Why a submitted write has no outcome.
 public enum WriterError: Error, Sendable, Equatable {
     /// The writer is not running, or is shutting down: nothing was written.

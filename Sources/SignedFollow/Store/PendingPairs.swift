@@ -1,3 +1,5 @@
+// Invariants this file relies on: docs/store.md S1, S3, S5, S10.
+
 // Pair states committed in audit rows but not yet written to `follow_pairs`, and every
 // user's follow totals.
 //

@@ -1,6 +1,8 @@
 import GRDB
 import GRDBSQLite
 
+// Invariants this file relies on: docs/store.md S1, S8.
+
 /// A statement from GRDB's statement cache, bound and stepped through the SQLite C API:
 /// the statements that run once per follow on the writer, where GRDB's argument arrays
 /// and `Data` copies cost more than SQLite's own work (BENCHMARKS.md, "Write path").

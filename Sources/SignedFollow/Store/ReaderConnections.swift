@@ -1,6 +1,8 @@
 import GRDB
 import Synchronization
 
+// Invariants this file relies on: docs/store.md S8, S15.
+
 /// Read-only connections for the hot reads (lists, stats, the status of a pair, the health
 /// check), handed out one per read from a list of idle ones.
 ///

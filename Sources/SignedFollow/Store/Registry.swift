@@ -1,6 +1,8 @@
 import GRDB
 import Synchronization
 
+// Invariants this file relies on: docs/store.md S1, S9.
+
 /// Users, did bindings and session keys, mirrored in memory from the committed state, so
 /// that verification looks them up without a trip to the database (a GRDB read costs
 /// 15 to 35 us, a dictionary lookup well under one; BENCHMARKS.md, "Write path").

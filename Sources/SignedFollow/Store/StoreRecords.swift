@@ -1,3 +1,5 @@
+// Invariants this file relies on: docs/store.md S3.
+
 // What the store's reads return: plain values copied out of a read transaction.
 
 /// A registered user, as stored.

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import WalletCrypto
 
+// Invariants this file relies on: docs/store.md S2, S10, S12.
+
 // The database file's layout, as named migration steps, and the server key kept in it.
 // A step, once released, never changes: a new layout is a new step ("v2", ...).
 

@@ -1,3 +1,5 @@
+// Invariants this file relies on: docs/store.md S9.
+
 /// What a follow list shows of a user: the userid and its did, which never change once
 /// the user is registered (a userid stays bound to its did, docs/protocol.md section 3; a
 /// registration again changes only the main key), with those members already written as

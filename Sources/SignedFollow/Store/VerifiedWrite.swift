@@ -1,5 +1,7 @@
 import Keccak
 
+// Invariants this file relies on: docs/store.md S2, S12, S16.
+
 // What the verifier hands to the store: checked requests waiting to be committed, and
 // what became of each one. Plain values, so they cross from request tasks to the writer.
 

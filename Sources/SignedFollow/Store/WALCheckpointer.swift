@@ -2,6 +2,8 @@ import Dispatch
 import GRDBSQLite
 import Logging
 
+// Invariants this file relies on: docs/store.md S14.
+
 /// Copies the WAL back into the database file from a connection of its own, on its own
 /// queue, so that the writer never pays for a checkpoint inside a commit.
 ///

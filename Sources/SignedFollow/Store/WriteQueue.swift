@@ -1,3 +1,5 @@
+// Invariants this file relies on: docs/store.md S6, S11.
+
 /// The group-commit writer's decisions, as plain values with no SQLite and no tasks, so
 /// that they are unit-tested as swift-nio tests its state machines (docs/store.md S11):
 /// which submissions share a transaction, when the loop parks and is woken, how shutdown

@@ -1,5 +1,7 @@
 import GRDB
 
+// Invariants this file relies on: docs/store.md S2, S12.
+
 /// The statements the write path runs once per write, taken from GRDB's statement cache
 /// once per transaction instead of once per write (a cache lookup hashes the whole SQL
 /// text), and driven through the SQLite C API.
